@@ -1,0 +1,148 @@
+"""Choosing the model and the catalog from one text setting each, with clear errors for bad ones.
+
+Models: `offline` (the default, rule-based, no key or network; `offline:DELAY_MS` types slower),
+`synthetic:TOKENS[:DELAY_MS]`
+(benchmarks), `openai:MODEL`, `openai-chat:MODEL` (any OpenAI-compatible server via
+OPENAI_BASE_URL), `azure:DEPLOYMENT`, `ollama:MODEL`, or any other pydantic-ai model string.
+Catalogs: `sample` (the default, bundled procurement catalog).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from pydantic_ai.exceptions import UserError
+from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart
+from pydantic_ai.models import Model, infer_model
+from pydantic_ai.models.function import AgentInfo, FunctionModel
+
+from .catalog.base import Catalog
+from .secrets import redact
+from .session import SessionConfig
+from .store import MemoryStore, SessionStore
+
+DEFAULT_MODEL = "offline"
+DEFAULT_CATALOG = "sample"
+OLLAMA_DEFAULT_URL = "http://localhost:11434/v1"
+
+_NEEDS = {
+    "openai": ("OPENAI_API_KEY",),
+    "openai-responses": ("OPENAI_API_KEY",),
+    "azure": ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION"),
+    "anthropic": ("ANTHROPIC_API_KEY",),
+}
+
+
+class ConfigError(ValueError):
+    """A model or catalog setting that cannot be used; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class SyntheticStream:
+    """A model that streams `tokens` words, `delay` seconds apart, and calls no tool."""
+
+    tokens: int
+    delay: float = 0.0
+
+    def words(self) -> list[str]:
+        return [f"token{i % 97} " for i in range(self.tokens)]
+
+    async def stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        for word in self.words():
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            yield word
+
+    def respond(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        return ModelResponse(parts=[TextPart("".join(self.words()))])
+
+    def model(self) -> FunctionModel:
+        name = f"synthetic-{self.tokens}"
+        return FunctionModel(self.respond, stream_function=self.stream, model_name=name)
+
+
+def synthetic_model(tokens: int, delay: float = 0.0) -> FunctionModel:
+    """The benchmark model: `tokens` text deltas, `delay` seconds apart."""
+    return SyntheticStream(tokens, delay).model()
+
+
+def resolve_model(spec: str | None = None) -> Model:
+    """The model a setting names. Raises ConfigError naming what is missing (never a key's value)."""
+    spec = (spec or os.environ.get("MCOP_MODEL") or DEFAULT_MODEL).strip()
+    provider, _, name = spec.partition(":")
+    if provider == "offline":
+        from .offline_model import offline_model
+
+        try:
+            delay_ms = float(name or 0)
+        except ValueError:
+            delay_ms = -1
+        if delay_ms < 0:
+            raise ConfigError("Use offline, or offline:DELAY_MS to pause after each word, e.g. offline:30")
+        return offline_model(typing_delay=delay_ms / 1000)
+    if provider == "synthetic":
+        tokens, _, delay = name.partition(":")
+        try:
+            return synthetic_model(int(tokens), float(delay or 0) / 1000)
+        except ValueError:
+            raise ConfigError(
+                "Use synthetic:TOKENS or synthetic:TOKENS:DELAY_MS, e.g. synthetic:2000:5"
+            ) from None
+    if not name:
+        raise ConfigError(
+            f"Unknown model {spec!r}. Use 'offline', or PROVIDER:MODEL such as openai:gpt-5-mini, "
+            "azure:DEPLOYMENT, ollama:llama3.2 or openai-chat:MODEL with OPENAI_BASE_URL."
+        )
+    missing = [var for var in _NEEDS.get(provider, ()) if not os.environ.get(var)]
+    if missing:
+        raise ConfigError(f"The model {spec!r} needs {', '.join(missing)} set in the environment.")
+    try:
+        if provider == "ollama":
+            from pydantic_ai.models.openai import OpenAIChatModel
+            from pydantic_ai.providers.ollama import OllamaProvider
+
+            base_url = os.environ.get("OLLAMA_BASE_URL") or OLLAMA_DEFAULT_URL
+            return OpenAIChatModel(name, provider=OllamaProvider(base_url=base_url))
+        if provider == "openai-chat" and os.environ.get("OPENAI_BASE_URL"):
+            from pydantic_ai.models.openai import OpenAIChatModel
+            from pydantic_ai.providers.openai import OpenAIProvider
+
+            key = os.environ.get("OPENAI_API_KEY") or "not-needed"
+            return OpenAIChatModel(
+                name, provider=OpenAIProvider(base_url=os.environ["OPENAI_BASE_URL"], api_key=key)
+            )
+        return infer_model(spec)
+    except (UserError, ImportError, ValueError) as exc:
+        raise ConfigError(f"Cannot use the model {spec!r}: {redact(str(exc))}") from None
+
+
+def model_label(spec: str | None = None) -> str:
+    """The model setting as shown to users."""
+    return (spec or os.environ.get("MCOP_MODEL") or DEFAULT_MODEL).strip()
+
+
+def open_catalog(spec: str | None = None) -> Catalog:
+    """The catalog a setting names."""
+    spec = (spec or os.environ.get("MCOP_CATALOG") or DEFAULT_CATALOG).strip()
+    if spec == "sample":
+        from .catalog.sample import SampleCatalog
+
+        return SampleCatalog.load()
+    raise ConfigError(f"Unknown catalog {spec!r}. Use 'sample' (the bundled procurement catalog).")
+
+
+def session_config(
+    model: str | Model | None = None,
+    catalog: str | Catalog | None = None,
+    store: SessionStore | None = None,
+    timeout: float = 30.0,
+) -> SessionConfig:
+    """Everything a session needs, from settings (`None` takes the environment's, then the defaults)."""
+    from .agent import build_agent
+
+    chosen = model if isinstance(model, Model) else resolve_model(model)
+    source = catalog if catalog is not None and not isinstance(catalog, str) else open_catalog(catalog)
+    return SessionConfig(build_agent(chosen), source, store or MemoryStore(), timeout=timeout)

@@ -1,0 +1,1 @@
+"""The offline model's parts: reading questions, planning tool calls, writing answers."""

@@ -1,0 +1,235 @@
+"""The offline model's Markdown answers about tables, search hits, terms and owners, and its help text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .intents import Intent, IntentKind
+
+Result = dict[str, Any]
+
+CAPABILITIES = """\
+I'm the offline MCOP Explorer model: rule-based, with no API key and no network, so I understand a \
+fixed set of questions and answer them from the catalog. You can ask me to:
+
+- **List tables**: “Show me all tables”, “List fact tables”, “Tables in the Procurement domain”
+- **Describe a table**: “Describe fact_bs_purchase_order”, “What columns does the supplier table have?”
+- **Search** the catalog: “Search for vendor”, “Find columns about currency”
+- **Show relationships** with an ER diagram: “Show relationships between fact_bs_purchase_order and \
+suppliers”
+- **Find a join path** with example SQL: “How do I join invoices to suppliers?”
+- **Trace lineage** with a flowchart: “Where does fact_bs_purchase_order come from?”
+- **Find owners and stewards**: “Who owns the supplier table?”
+- **Look up glossary terms**: “What does Net Order Value mean?”
+
+Follow-ups such as “Who owns it?” or “Show its lineage” mean the table we just talked about."""
+
+
+def help_answer(intent: Intent) -> str:
+    opener = f"{intent.greeting} " if intent.greeting else ""
+    if intent.phrase and not intent.greeting:
+        words = intent.phrase
+        opener = f"I'm not sure what you'd like to know about “{words}”; try “Search for {words}”. "
+    return opener + CAPABILITIES
+
+
+def clarify_answer(intent: Intent) -> str:
+    if intent.asked == "join":
+        return "Which two tables should I join? For example: “How do I join invoices to suppliers?”"
+    if intent.asked in ("search", "term"):
+        return "What should I look for? For example: “Search for vendor” or “What does Net Order Value mean?”"
+    example = _example(intent.asked or "describe", ("dimv_bs_supplier",))
+    return f"Which table do you mean? For example: “{example}”"
+
+
+def lead_in(intent: Intent) -> str:
+    """The sentence written before the first tool call, as a model says what it is about to check."""
+    first = intent.tables[0] if intent.tables else ""
+    if intent.kind == "relationships" and len(intent.tables) > 1:
+        return f"Let me look up how {and_list(intent.tables)} are related."
+    if intent.kind == "relationships":
+        return f"Let me look up the relationships of {first}."
+    if intent.kind == "join":
+        return f"Let me find a join path from {first} to {intent.tables[1]}."
+    if intent.kind == "lineage":
+        return {
+            "upstream": f"Let me trace where {first} comes from.",
+            "downstream": f"Let me trace where the data in {first} goes.",
+            "both": f"Let me trace the lineage of {first}.",
+        }[intent.direction]
+    return ""
+
+
+def error_answer(intent: Intent, result: Result) -> str:
+    """A name the catalog does not know: relay its message and turn a suggestion into a question."""
+    message = str(result.get("error", "The catalog could not answer that."))
+    opener = (
+        "That name is ambiguous" if message.endswith("Which one?") else "I couldn't find that in the catalog"
+    )
+    text = f"{opener}: {message}"
+    query = str(result.get("query") or "")
+    suggestions = [str(s) for s in result.get("suggestions") or []]
+    if suggestions and intent.kind != "search":
+        tables = tuple(suggestions[0] if t == query else t for t in intent.tables)
+        if intent.kind == "term" or not tables:
+            tables = (suggestions[0],)
+        return f"{text}\n\nYou could ask, for example: “{_example(intent.kind, tables)}”"
+    search = f"“Search for {query}”" if query else "“Search for …”"
+    return f"{text}\n\nTry {search} or “Show me all tables” to see what the catalog holds."
+
+
+def failure_answer(tool: str) -> str:
+    return (
+        f"Sorry, the `{tool}` lookup did not accept my request, so I can't answer that one. "
+        "Try rephrasing it, or ask “help” to see the questions I understand."
+    )
+
+
+def list_answer(intent: Intent, page: Result) -> str:
+    items: list[Result] = page.get("items", [])
+    total, offset = int(page.get("total", len(items))), int(page.get("offset", 0))
+    kind = f"{intent.table_type} tables" if intent.table_type else "tables"
+    where = f" in the {intent.domain} domain" if intent.domain else ""
+    if not items:
+        return f"There are no {kind}{where} in the catalog. Ask “Show me all tables” to see what is there."
+    heading = (
+        f"Here are the {kind}{where}:" if intent.table_type or where else "Here are the available tables:"
+    )
+    lines = [
+        f"{offset + n}. {t['name']} ({t['type']})" + dash(t.get("description"))
+        for n, t in enumerate(items, 1)
+    ]
+    noun = f"{intent.table_type} " if intent.table_type else ""
+    noun += "table" if total == 1 else "tables"
+    if offset + len(items) < total:
+        shown = f"Showing {offset + 1}–{offset + len(items)} of {total} {noun}."
+        tail = f"{shown} Ask “show more tables” for the next page."
+    else:
+        tail = f"{'That is the last page: ' if offset else ''}{total} {noun} in all."
+    return "\n".join([heading, "", *lines, "", tail])
+
+
+def describe_answer(table: Result) -> str:
+    name = table["name"]
+    facts = ", ".join(x for x in (f"{table.get('type', '')} table", _domain(table), table.get("status")) if x)
+    lines = [f"**`{name}`** — {table.get('display_name') or name} ({facts})"]
+    if table.get("description"):
+        lines += ["", str(table["description"])]
+    people = [f"- Owner: {_person(table.get('owner'))}", f"- Steward: {_person(table.get('steward'))}"]
+    if table.get("system"):
+        where = f", schema `{table['schema_name']}`" if table.get("schema_name") else ""
+        people.append(f"- System: {table['system']}{where}")
+    lines += ["", *people]
+    columns: list[Result] = table.get("columns", [])
+    if columns:
+        lines += ["", f"{count(len(columns), 'column')}:", ""]
+        lines += ["| Column | Type | Key | Description |", "|---|---|---|---|"]
+        lines += [_column_row(c) for c in columns]
+    return "\n".join(lines)
+
+
+def owner_answer(ownership: Result) -> str:
+    table, owner, steward = ownership["table"], ownership.get("owner"), ownership.get("steward")
+    if owner and steward and owner.get("name") == steward.get("name"):
+        return f"`{table}` is owned by {_person(owner)}, who is also its data steward."
+    who = f"is owned by {_person(owner)}" if owner else "has no owner recorded"
+    stewarded = f"its data steward is {_person(steward)}" if steward else "it has no data steward recorded"
+    return f"`{table}` {who}, and {stewarded}."
+
+
+def search_answer(intent: Intent, result: Result, note: str = "") -> str:
+    """Search hits, those of the kind the question asked for (tables, columns) first."""
+    hits: list[Result] = result.get("hits", [])
+    query = intent.phrase
+    prefix = f"{note}\n\n" if note else ""
+    if not hits:
+        return f"{prefix}Nothing in the catalog matches “{query}”.\n\n{CAPABILITIES}"
+    if intent.scope:
+        hits = sorted(hits, key=lambda hit: hit.get("kind") != intent.scope)
+    lines = [f"I found {count(len(hits), 'match', 'matches')} for “{query}”:", ""]
+    lines += [f"{n}. {_hit(hit)}" for n, hit in enumerate(hits, 1)]
+    return prefix + "\n".join(lines)
+
+
+def _hit(hit: Result) -> str:
+    name, snippet = str(hit["name"]), " ".join(str(hit.get("snippet") or "").split())
+    if hit.get("kind") == "column":
+        qualified = f"{hit.get('table')}.{name}"
+        if snippet.startswith(qualified):
+            return f"`{qualified}`{snippet[len(qualified) :]}"
+        return f"`{qualified}` (column)" + dash(snippet)
+    if hit.get("kind") == "term":
+        return f"**{name}** (glossary term)" + dash(snippet)
+    return f"`{name}`" + (dash(snippet) if "table" in snippet else " (table)" + dash(snippet))
+
+
+def term_answer(term: Result) -> str:
+    lines = [f"**{term['name']}**: {term.get('definition') or 'no definition recorded.'}", ""]
+    if term.get("domain"):
+        lines.append(f"- Domain: {term['domain']} ({term.get('status', 'Approved')})")
+    lines.append(f"- Steward: {_person(term.get('steward'))}")
+    if term.get("synonyms"):
+        lines.append("- Synonyms: " + ", ".join(term["synonyms"]))
+    if term.get("columns"):
+        lines.append("- Columns it describes: " + ", ".join(f"`{c}`" for c in term["columns"]))
+    return "\n".join(lines)
+
+
+def _column_row(column: Result) -> str:
+    keys = ["PK"] if column.get("is_primary_key") else []
+    fk = column.get("foreign_key")
+    if fk:
+        keys.append(f"FK → {fk['table']}.{fk['column']}")
+    description = str(column.get("description") or "")
+    if column.get("terms"):
+        description = f"{description} (term: {', '.join(column['terms'])})".strip()
+    cells = [f"`{column['name']}`", str(column.get("data_type", "")), ", ".join(keys), description]
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def count(n: int, noun: str, plural: str = "") -> str:
+    """`1 table`, `3 tables`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _person(person: Result | None) -> str:
+    if not person:
+        return "not recorded"
+    email = f" ({person['email']})" if person.get("email") else ""
+    return f"**{person['name']}**{email}"
+
+
+def _domain(table: Result) -> str:
+    return f"{table['domain']} domain" if table.get("domain") else ""
+
+
+def dash(text: object) -> str:
+    return f" — {' '.join(str(text).split())}" if text else ""
+
+
+def and_list(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _example(kind: IntentKind, tables: Sequence[str]) -> str:
+    first = tables[0]
+    return {
+        "describe": f"Describe {first}",
+        "owner": f"Who owns {first}?",
+        "lineage": f"Show the lineage of {first}",
+        "relationships": f"Show relationships between {' and '.join(tables)}"
+        if len(tables) > 1
+        else f"Show relationships of {first}",
+        "join": f"How do I join {tables[0]} to {tables[-1]}?",
+        "term": f"What does {first} mean?",
+        "list": f"Show me the tables in the {first} domain",
+    }.get(kind, f"Describe {first}")

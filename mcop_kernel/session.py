@@ -1,0 +1,346 @@
+"""ExplorerSession: one conversation, transport-agnostic. Runs one answer at a time, queues the next,
+keeps history, and logs numbered events that any number of followers read at their own pace."""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import json
+import logging
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from pydantic_ai import Agent
+from pydantic_ai.messages import (
+    FunctionToolCallEvent,
+    FunctionToolResultEvent,
+    ModelMessage,
+    PartDeltaEvent,
+    PartStartEvent,
+    TextPart,
+    TextPartDelta,
+)
+from pydantic_ai.run import AgentRunResultEvent
+
+from .agent import ExplorerDeps
+from .catalog.base import Catalog, CatalogUnavailableError
+from .protocol import (
+    DEFAULT_MAX_QUESTION_CHARS,
+    FINAL_KINDS,
+    AgentEvent,
+    ErrorCode,
+    ErrorEvent,
+    Event,
+    PartialEvent,
+    ProtocolError,
+    ToolEvent,
+    ToolStartEvent,
+    UserEvent,
+)
+from .secrets import redact
+from .store import Exchange, MemoryStore, SessionStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SessionConfig:
+    """What every session of one explorer shares."""
+
+    agent: Agent[ExplorerDeps, str]
+    catalog: Catalog
+    store: SessionStore = field(default_factory=MemoryStore)
+    timeout: float = 30.0
+    max_queued: int = 8
+    max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+    keep_answers: int = 20
+    """Finished answers kept in the event log for clients that reconnect."""
+
+
+class Logged(NamedTuple):
+    """An event as the log holds it: its sequence number and the answer it belongs to."""
+
+    seq: int
+    answer: int
+    event: Event
+
+
+def coalesce(batch: list[Logged]) -> list[Logged]:
+    """Merge runs of partials into one, so a reader that fell behind gets one message, not many."""
+    out: list[Logged] = []
+    for item in batch:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and isinstance(item.event, PartialEvent)
+            and isinstance(last.event, PartialEvent)
+            and last.answer == item.answer
+        ):
+            out[-1] = Logged(item.seq, item.answer, last.event.merge(item.event))
+        else:
+            out.append(item)
+    return out
+
+
+class ExplorerSession:
+    """One conversation. Create with `await ExplorerSession.open(...)`; ask with `ask()` (in process)
+    or `submit()` + `follow()` (transports, several followers at once)."""
+
+    def __init__(self, session_id: str, config: SessionConfig, *, user: str = "local"):
+        self.session_id = session_id
+        self.user = user
+        self.config = config
+        self.history: list[ModelMessage] = []
+        self.transcript: list[Exchange] = []
+        self._log: list[Logged] = []
+        self._seqs: list[int] = []
+        self._next_seq = 1
+        self._answers = 0
+        self._queue: deque[tuple[int, str]] = deque()
+        self._worker: asyncio.Task[None] | None = None
+        self._current: asyncio.Task[None] | None = None
+        self._changed: asyncio.Future[None] | None = None
+        self._closing = False
+        self._streaming = False
+
+    @classmethod
+    async def open(cls, session_id: str, config: SessionConfig, *, user: str = "local") -> ExplorerSession:
+        """A session with its saved history, if the store has one."""
+        session = cls(session_id, config, user=user)
+        saved = await asyncio.to_thread(config.store.load, user, session_id)
+        session.history, session.transcript = saved.history, saved.transcript
+        session._next_seq = saved.last_seq + 1
+        return session
+
+    # ------------------------------------------------------------------ asking
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    @property
+    def last_seq(self) -> int:
+        return self._next_seq - 1
+
+    def submit(self, question: str) -> int:
+        """Queue a question; returns its answer number. Raises ProtocolError when it cannot be taken."""
+        if self._closing:
+            raise ProtocolError("internal_error", "This session is closed.")
+        if not question.strip():
+            raise ProtocolError("empty_content", "Empty message")
+        if len(question) > self.config.max_question_chars:
+            limit = self.config.max_question_chars
+            raise ProtocolError(
+                "content_too_long", f"The question is {len(question):,} characters; the limit is {limit:,}."
+            )
+        if len(self._queue) >= self.config.max_queued:
+            raise ProtocolError(
+                "queue_full",
+                f"{len(self._queue)} questions are already waiting; wait for an answer or cancel.",
+            )
+        self._answers += 1
+        self._queue.append((self._answers, question))
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._work(), name=f"mcop-session-{self.session_id}")
+        return self._answers
+
+    def cancel(self) -> bool:
+        """Stop the answer in flight (queued questions still run). False when nothing was running."""
+        if self._current is None or self._current.done() or not self._streaming:
+            return False
+        self._current.cancel()
+        return True
+
+    async def ask(self, question: str) -> AsyncIterator[Event]:
+        """Ask and iterate over this answer's events, ending with its `agent` or `error` event."""
+        answer = self.submit(question)
+        async for batch in self.follow(self.last_seq):
+            for item in batch:
+                if item.answer == answer:
+                    yield item.event
+                    if item.event.kind in FINAL_KINDS:
+                        return
+
+    # ------------------------------------------------------------------ following
+
+    def events_since(self, seq: int) -> list[Logged]:
+        """Logged events after `seq` (answers finished long ago are no longer there)."""
+        return self._log[bisect.bisect_right(self._seqs, seq) :]
+
+    async def follow(self, after_seq: int = 0, *, window: float = 0.0) -> AsyncIterator[list[Logged]]:
+        """Batches of events after `after_seq`, partials coalesced, until the session closes. A reader
+        slower than the answer gets fewer, larger batches; memory per reader stays constant. With
+        `window`, a batch that ends in a partial is followed by a pause of `window` seconds so
+        tokens arriving meanwhile share one message (the first token still goes out at once)."""
+        cursor = after_seq
+        while True:
+            batch = self.events_since(cursor)
+            if batch:
+                cursor = batch[-1].seq
+                yield coalesce(batch)
+                if window and isinstance(batch[-1].event, PartialEvent):
+                    await asyncio.sleep(window)
+            elif self._closing and self._worker is None:
+                return
+            else:
+                await self._wait_for_change()
+
+    async def _wait_for_change(self) -> None:
+        if self._changed is None:
+            self._changed = asyncio.get_running_loop().create_future()
+        await asyncio.shield(self._changed)
+
+    def _emit(self, answer: int, event: Event) -> None:
+        seq = self._next_seq
+        self._next_seq += 1
+        self._log.append(Logged(seq, answer, event))
+        self._seqs.append(seq)
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._changed is not None:
+            self._changed.set_result(None)
+            self._changed = None
+
+    def _compact(self, answer: int, *, keep_partials: bool) -> None:
+        """Shrink a finished answer's partials (dropped when its final message holds the text, else
+        merged into one) and forget answers older than `keep_answers`."""
+        oldest = answer - self.config.keep_answers
+        kept = [item for item in self._log if item.answer > oldest and item.answer != answer]
+        mine = [item for item in self._log if item.answer == answer]
+        if keep_partials:
+            mine = coalesce(mine)
+        else:
+            mine = [item for item in mine if not isinstance(item.event, PartialEvent)]
+        self._log = kept + mine
+        self._seqs = [item.seq for item in self._log]
+
+    # ------------------------------------------------------------------ answering
+
+    async def _work(self) -> None:
+        try:
+            while self._queue:
+                answer, question = self._queue.popleft()
+                self._current = asyncio.create_task(self._answer(answer, question))
+                try:
+                    await self._current
+                finally:
+                    self._current = None
+        finally:
+            self._worker = None
+            self._wake()
+
+    async def _answer(self, answer: int, question: str) -> None:
+        deps = ExplorerDeps(catalog=self.config.catalog)
+        exchange = Exchange(question=question)
+        text = ""
+        pending: dict[str, str] = {}
+        history: list[ModelMessage] | None = None
+        self._emit(answer, UserEvent(question))
+        self._streaming = True
+        try:
+            async with asyncio.timeout(self.config.timeout):
+                run = self.config.agent.run_stream_events(question, deps=deps, message_history=self.history)
+                async with run as events:
+                    new_part = False
+                    async for event in events:
+                        delta = ""
+                        if isinstance(event, PartStartEvent):
+                            if isinstance(event.part, TextPart):
+                                delta = event.part.content
+                                if text and new_part and not text.endswith("\n"):
+                                    delta = "\n\n" + delta.lstrip()
+                                new_part = False
+                        elif isinstance(event, PartDeltaEvent):
+                            if isinstance(event.delta, TextPartDelta):
+                                delta = event.delta.content_delta
+                        elif isinstance(event, FunctionToolCallEvent):
+                            call = event.part
+                            pending[call.tool_call_id] = call.tool_name
+                            self._emit(
+                                answer, ToolStartEvent(call.tool_name, call.args_as_dict(), call.tool_call_id)
+                            )
+                            new_part = True
+                        elif isinstance(event, FunctionToolResultEvent):
+                            part = event.part
+                            pending.pop(part.tool_call_id, None)
+                            content = _tool_content(part.content)
+                            exchange.tools.append({"tool_name": part.tool_name, "content": content})
+                            self._emit(answer, ToolEvent(part.tool_name, content, part.tool_call_id))
+                        elif isinstance(event, AgentRunResultEvent):
+                            history = event.result.all_messages()
+                            if not text:
+                                delta = event.result.output
+                        if delta:
+                            text += delta
+                            self._emit(answer, PartialEvent(delta, text))
+        except asyncio.CancelledError:
+            self._streaming = False
+            if self._closing:
+                await self._fail(
+                    answer, exchange, "The server stopped; the answer was not finished.", "cancelled"
+                )
+                raise
+            await self._fail(answer, exchange, "Answer cancelled.", "cancelled")
+            return
+        except TimeoutError:
+            self._streaming = False
+            limit = self.config.timeout
+            await self._fail(
+                answer, exchange, f"Request timeout ({limit:g}s). Please try a simpler query.", "timeout"
+            )
+            return
+        except Exception as exc:
+            self._streaming = False
+            code, message = _describe_failure(exc, pending)
+            log.warning("answer failed in session %s: %s", self.session_id, message)
+            await self._fail(answer, exchange, message, code)
+            return
+        self._streaming = False
+        diagram = deps.diagram.source if deps.diagram else None
+        exchange.answer, exchange.diagram = text, diagram
+        self.history = history or self.history
+        await asyncio.shield(self._save(exchange))
+        self._emit(answer, AgentEvent(text, diagram, tuple(t["tool_name"] for t in exchange.tools)))
+        self._compact(answer, keep_partials=False)
+
+    async def _fail(self, answer: int, exchange: Exchange, message: str, code: ErrorCode) -> None:
+        exchange.error = message
+        self._emit(answer, ErrorEvent(message, code))
+        self._compact(answer, keep_partials=True)
+        await asyncio.shield(self._save(exchange))
+
+    async def _save(self, exchange: Exchange) -> None:
+        self.transcript.append(exchange)
+        try:
+            await asyncio.to_thread(
+                self.config.store.save, self.user, self.session_id, self.history, exchange, self._next_seq
+            )
+        except Exception:
+            log.exception("could not save session %s", self.session_id)
+
+    async def close(self) -> None:
+        """Stop the running answer (its followers get an error), drop queued ones, end every follow()."""
+        self._closing = True
+        self._queue.clear()
+        if self._current is not None:
+            self._current.cancel()
+        if self._worker is not None:
+            await asyncio.gather(self._worker, return_exceptions=True)
+        self._wake()
+
+
+def _tool_content(content: Any) -> str:
+    return content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, default=str)
+
+
+def _describe_failure(exc: Exception, pending: dict[str, str]) -> tuple[ErrorCode, str]:
+    detail = redact(str(exc) or type(exc).__name__)
+    if isinstance(exc, CatalogUnavailableError):
+        return "catalog_error", f"The catalog did not answer: {detail}"
+    if pending:
+        tools = ", ".join(sorted(set(pending.values())))
+        return "tool_error", f"The tool {tools} failed: {detail}"
+    return "model_error", f"Agent error: {detail}"

@@ -1,0 +1,140 @@
+"""Where conversations outlive a process: a session's model history, transcript and last sequence number."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
+
+
+@dataclass
+class Exchange:
+    """One finished question and what came of it, as a transcript shows it."""
+
+    question: str
+    answer: str = ""
+    diagram: str | None = None
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class SavedSession:
+    """What a store gives back for a session."""
+
+    history: list[ModelMessage] = field(default_factory=list)
+    transcript: list[Exchange] = field(default_factory=list)
+    last_seq: int = 0
+
+
+class SessionStore(Protocol):
+    """Keeps sessions by (user, session id). Calls are synchronous and short; the Session runs them
+    off the event loop."""
+
+    def load(self, user: str, session_id: str) -> SavedSession: ...
+
+    def save(
+        self, user: str, session_id: str, history: list[ModelMessage], exchange: Exchange, last_seq: int
+    ) -> None: ...
+
+
+class MemoryStore:
+    """Keeps sessions for the life of the process (tests, scripts)."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[tuple[str, str], SavedSession] = {}
+        self._lock = threading.Lock()
+
+    def load(self, user: str, session_id: str) -> SavedSession:
+        with self._lock:
+            saved = self._sessions.get((user, session_id), SavedSession())
+            return SavedSession(list(saved.history), list(saved.transcript), saved.last_seq)
+
+    def save(
+        self, user: str, session_id: str, history: list[ModelMessage], exchange: Exchange, last_seq: int
+    ) -> None:
+        with self._lock:
+            saved = self._sessions.setdefault((user, session_id), SavedSession())
+            saved.history = list(history)
+            saved.transcript.append(exchange)
+            saved.last_seq = last_seq
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS session (
+    user TEXT NOT NULL, session_id TEXT NOT NULL, history BLOB NOT NULL, last_seq INTEGER NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (user, session_id));
+CREATE TABLE IF NOT EXISTS exchange (
+    user TEXT NOT NULL, session_id TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (user, session_id, position));
+"""
+
+
+class SQLiteStore:
+    """Sessions in one SQLite file (the default). Safe to share between threads and processes."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).expanduser()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def load(self, user: str, session_id: str) -> SavedSession:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT history, last_seq FROM session WHERE user = ? AND session_id = ?", (user, session_id)
+            ).fetchone()
+            if row is None:
+                return SavedSession()
+            rows = db.execute(
+                "SELECT data FROM exchange WHERE user = ? AND session_id = ? ORDER BY position",
+                (user, session_id),
+            ).fetchall()
+        history = list(ModelMessagesTypeAdapter.validate_json(row[0]))
+        return SavedSession(history, [Exchange(**json.loads(data)) for (data,) in rows], int(row[1]))
+
+    def save(
+        self, user: str, session_id: str, history: list[ModelMessage], exchange: Exchange, last_seq: int
+    ) -> None:
+        blob = ModelMessagesTypeAdapter.dump_json(history)
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO session (user, session_id, history, last_seq) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (user, session_id) DO UPDATE SET history = excluded.history, "
+                "last_seq = excluded.last_seq, updated_at = CURRENT_TIMESTAMP",
+                (user, session_id, blob, last_seq),
+            )
+            db.execute(
+                "INSERT INTO exchange (user, session_id, position, data) VALUES (?, ?, "
+                "(SELECT COUNT(*) FROM exchange WHERE user = ? AND session_id = ?), ?)",
+                (user, session_id, user, session_id, json.dumps(exchange.__dict__, ensure_ascii=False)),
+            )
+
+
+def default_store_path() -> Path:
+    """`$MCOP_HOME/sessions.sqlite`, else a file in Jupyter's data directory."""
+    import os
+
+    home = os.environ.get("MCOP_HOME")
+    if home:
+        return Path(home) / "sessions.sqlite"
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "mcop" / "sessions.sqlite"

@@ -1,0 +1,60 @@
+"""Model and catalog settings: the defaults work offline, bad ones say what to fix, keys stay hidden."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic_ai.models.function import FunctionModel
+from pydantic_ai.models.openai import OpenAIChatModel
+
+from mcop_kernel.config import ConfigError, open_catalog, resolve_model
+from mcop_kernel.secrets import redact
+
+
+def test_the_default_is_the_offline_model_and_the_sample_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MCOP_MODEL", raising=False)
+    monkeypatch.delenv("MCOP_CATALOG", raising=False)
+    model = resolve_model()
+    assert isinstance(model, FunctionModel) and model.model_name == "mcop-offline"
+    assert "Sample procurement catalog" in open_catalog().description
+
+
+@pytest.mark.parametrize(
+    ("spec", "missing"),
+    [
+        ("openai:gpt-5-mini", "OPENAI_API_KEY"),
+        ("azure:my-deployment", "AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, OPENAI_API_VERSION"),
+    ],
+)
+def test_a_missing_key_is_named(spec: str, missing: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(ConfigError, match=missing):
+        resolve_model(spec)
+
+
+def test_real_providers_are_built_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert isinstance(resolve_model("openai-chat:local-model"), OpenAIChatModel)
+    monkeypatch.delenv("OLLAMA_BASE_URL", raising=False)
+    assert isinstance(resolve_model("ollama:llama3.2"), OpenAIChatModel)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdef")
+    assert resolve_model("openai:gpt-5-mini").model_name == "gpt-5-mini"
+
+
+@pytest.mark.parametrize("spec", ["nonsense", "nope:model", "synthetic:many", "offline:-5", "offline:fast"])
+def test_unknown_models_are_refused_clearly(spec: str) -> None:
+    with pytest.raises(ConfigError):
+        resolve_model(spec)
+
+
+def test_secrets_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MY_SERVICE_TOKEN", "tok-98765-secret")
+    text = (
+        "failed with tok-98765-secret at postgresql://steward:hunter22@db:5432/dw "
+        "header Bearer abcdefghijkl0123 key sk-proj-abcdefghijklmnop"
+    )
+    masked = redact(text)
+    for secret in ("tok-98765-secret", "hunter22", "abcdefghijkl0123", "sk-proj-abcdefghijklmnop"):
+        assert secret not in masked
+    assert "postgresql://steward:***@db:5432/dw" in masked

@@ -1,0 +1,228 @@
+"""The session streams answers in order, queues, cancels, times out, survives failures and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic_ai import models
+from pydantic_ai.exceptions import ModelHTTPError
+from pydantic_ai.models import Model
+from scripted import failing, tool_then_text, words
+
+from mcop_kernel.agent import build_agent
+from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.protocol import (
+    AgentEvent,
+    ErrorEvent,
+    Event,
+    PartialEvent,
+    ProtocolError,
+    ToolEvent,
+    ToolStartEvent,
+)
+from mcop_kernel.session import ExplorerSession, SessionConfig
+from mcop_kernel.store import MemoryStore, SessionStore, SQLiteStore
+
+models.ALLOW_MODEL_REQUESTS = False
+
+
+def config(
+    model: Model, *, catalog: Any = None, store: SessionStore | None = None, **kw: Any
+) -> SessionConfig:
+    return SessionConfig(build_agent(model), catalog or SampleCatalog.load(), store or MemoryStore(), **kw)
+
+
+async def collect(session: ExplorerSession, question: str) -> list[Event]:
+    return [event async for event in session.ask(question)]
+
+
+DESCRIBE = tool_then_text(
+    "describe_table", {"table": "suppliers"}, ["Let ", "me ", "check."], ["It ", "has ", "columns."]
+)
+
+
+async def test_tool_message_comes_between_partials_and_the_final_answer() -> None:
+    session = await ExplorerSession.open("s1", config(DESCRIBE))
+    events = await collect(session, "Describe the supplier table")
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "user"
+    assert kinds[-1] == "agent"
+    first_tool = kinds.index("tool")
+    assert "agent_partial" in kinds[:first_tool]
+    assert "agent_partial" in kinds[first_tool:]
+    assert kinds.index("tool_start") < first_tool
+    tool = next(e for e in events if isinstance(e, ToolEvent))
+    assert tool.tool_name == "describe_table"
+    assert json.loads(tool.content)["name"] == "dimv_bs_supplier"
+    final = events[-1]
+    assert isinstance(final, AgentEvent)
+    assert final.content == "Let me check.\n\nIt has columns."
+    partials = [e for e in events if isinstance(e, PartialEvent)]
+    assert "".join(p.delta for p in partials) == final.content
+    assert partials[-1].text == final.content
+
+
+async def test_an_unknown_table_is_an_answer_not_a_failure() -> None:
+    model = tool_then_text("describe_table", {"table": "spaceships"}, [], ["Not ", "found."])
+    session = await ExplorerSession.open("s", config(model))
+    events = await collect(session, "Describe spaceships")
+    tool = next(e for e in events if isinstance(e, ToolEvent))
+    assert "No table named 'spaceships'" in json.loads(tool.content)["error"]
+    assert isinstance(events[-1], AgentEvent)
+
+
+async def test_questions_are_answered_one_at_a_time_in_order() -> None:
+    session = await ExplorerSession.open("s", config(words("one two three", delay=0.01)))
+    first, second = session.submit("first"), session.submit("second")
+    finals: list[tuple[int, str]] = []
+    async for batch in session.follow(0):
+        finals += [(item.answer, item.event.kind) for item in batch if item.event.kind in {"user", "agent"}]
+        if len(finals) == 4:
+            break
+    assert finals == [(first, "user"), (first, "agent"), (second, "user"), (second, "agent")]
+
+
+async def test_a_full_queue_refuses_with_a_clear_error() -> None:
+    session = await ExplorerSession.open("s", config(words("slow answer", delay=0.5), max_queued=2))
+    session.submit("a")
+    await asyncio.sleep(0.05)  # "a" is running: the queue is empty again
+    session.submit("b")
+    session.submit("c")
+    with pytest.raises(ProtocolError) as caught:
+        session.submit("d")
+    assert caught.value.code == "queue_full"
+    await session.close()
+
+
+async def test_empty_and_oversized_questions_are_refused() -> None:
+    session = await ExplorerSession.open("s", config(words("x"), max_question_chars=10))
+    for question, code in [("", "empty_content"), ("  ", "empty_content"), ("x" * 11, "content_too_long")]:
+        with pytest.raises(ProtocolError) as caught:
+            session.submit(question)
+        assert caught.value.code == code
+
+
+async def test_cancel_stops_the_answer_and_the_session_goes_on() -> None:
+    session = await ExplorerSession.open("s", config(words(" ".join(["word"] * 200), delay=0.01)))
+    seen: list[Event] = []
+    async for event in session.ask("a long answer please"):
+        seen.append(event)
+        if isinstance(event, PartialEvent) and sum(isinstance(e, PartialEvent) for e in seen) == 3:
+            assert session.cancel()
+    assert isinstance(seen[-1], ErrorEvent)
+    assert seen[-1].code == "cancelled"
+    assert sum(isinstance(e, PartialEvent) for e in seen) < 50
+    assert not session.cancel()
+    again = await collect(session, "again")
+    assert isinstance(again[-1], AgentEvent)
+
+
+async def test_a_slow_answer_times_out_as_an_error_message() -> None:
+    session = await ExplorerSession.open("s", config(words("never ending story", delay=1.0), timeout=0.2))
+    events = await collect(session, "anything")
+    assert isinstance(events[-1], ErrorEvent)
+    assert events[-1].code == "timeout"
+    assert events[-1].content == "Request timeout (0.2s). Please try a simpler query."
+
+
+class ExplodingCatalog:
+    description = "a catalog that fails"
+
+    async def describe_table(self, name: str) -> Any:
+        raise RuntimeError("connection reset by catalog")
+
+
+async def test_a_failing_tool_is_an_error_and_the_session_stays_usable() -> None:
+    session = await ExplorerSession.open("s", config(DESCRIBE, catalog=ExplodingCatalog()))
+    events = await collect(session, "Describe suppliers")
+    assert isinstance(events[-1], ErrorEvent)
+    assert events[-1].code == "tool_error"
+    assert "describe_table" in events[-1].content and "connection reset" in events[-1].content
+    session.config.catalog = SampleCatalog.load()
+    assert isinstance((await collect(session, "Describe suppliers"))[-1], AgentEvent)
+
+
+async def test_a_failing_model_is_an_error_without_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-live-abcdef123456")
+    boom = failing(lambda: ModelHTTPError(401, "gpt-x", {"message": "bad key sk-live-abcdef123456"}))
+    session = await ExplorerSession.open("s", config(boom))
+    events = await collect(session, "Show me all tables")
+    assert isinstance(events[-1], ErrorEvent)
+    assert events[-1].code == "model_error"
+    assert events[-1].content.startswith("Agent error:")
+    assert "sk-live-abcdef123456" not in events[-1].content
+    assert session.history == []
+
+
+async def test_two_followers_see_the_same_answer() -> None:
+    session = await ExplorerSession.open("s", config(words("alpha beta gamma delta", delay=0.005)))
+
+    async def text_seen() -> str:
+        text = ""
+        async for batch in session.follow(session.last_seq):
+            for item in batch:
+                if isinstance(item.event, PartialEvent):
+                    text += item.event.delta
+                if isinstance(item.event, AgentEvent):
+                    assert text == item.event.content
+                    return text
+        return text
+
+    one = asyncio.create_task(text_seen())
+    two = asyncio.create_task(text_seen())
+    await asyncio.sleep(0)
+    session.submit("q")
+    assert await one == await two == "alpha beta gamma delta "
+
+
+async def test_a_slow_reader_gets_partials_merged_not_one_per_token() -> None:
+    session = await ExplorerSession.open("s", config(words(" ".join(f"w{i}" for i in range(300)))))
+    session.submit("q")
+    batches = 0
+    partial_messages = 0
+    async for batch in session.follow(0):
+        batches += 1
+        partial_messages += sum(isinstance(item.event, PartialEvent) for item in batch)
+        await asyncio.sleep(0.02)  # a reader slower than the tokens
+        if any(item.event.kind == "agent" for item in batch):
+            break
+    assert partial_messages < 30
+
+
+async def test_a_reconnecting_reader_gets_what_it_missed() -> None:
+    session = await ExplorerSession.open("s", config(DESCRIBE))
+    events = await collect(session, "Describe suppliers")
+    assert isinstance(events[-1], AgentEvent)
+    missed = [item.event for item in session.events_since(0)]
+    assert [e.kind for e in missed if not isinstance(e, ToolStartEvent)] == ["user", "tool", "agent"]
+    assert missed[-1] == events[-1]
+
+
+async def test_history_survives_a_new_session_on_the_same_store(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "sessions.sqlite")
+    first = await ExplorerSession.open("kept", config(DESCRIBE, store=store))
+    await collect(first, "Describe suppliers")
+    again = await ExplorerSession.open(
+        "kept", config(DESCRIBE, store=SQLiteStore(tmp_path / "sessions.sqlite"))
+    )
+    assert len(again.history) == len(first.history) > 0
+    assert [x.question for x in again.transcript] == ["Describe suppliers"]
+    assert again.transcript[0].answer == "Let me check.\n\nIt has columns."
+    assert again.last_seq == first.last_seq
+    other = await ExplorerSession.open("kept", config(DESCRIBE, store=store), user="someone-else")
+    assert other.history == []
+
+
+async def test_close_ends_a_running_answer_with_an_error() -> None:
+    session = await ExplorerSession.open("s", config(words(" ".join(["w"] * 100), delay=0.05)))
+    session.submit("q")
+    await asyncio.sleep(0.1)
+    await session.close()
+    final = session.events_since(0)[-1].event
+    assert isinstance(final, ErrorEvent) and final.code == "cancelled"
+    with pytest.raises(ProtocolError):
+        session.submit("after close")
