@@ -4,7 +4,7 @@ Models: `offline` (the default, rule-based, no key or network; `offline:DELAY_MS
 `synthetic:TOKENS[:DELAY_MS]`
 (benchmarks), `openai:MODEL`, `openai-chat:MODEL` (any OpenAI-compatible server via
 OPENAI_BASE_URL), `azure:DEPLOYMENT`, `ollama:MODEL`, or any other pydantic-ai model string.
-Catalogs: `sample` (the default, bundled procurement catalog).
+Catalogs: `sample` (the default, bundled procurement catalog), `python:MODULE:FACTORY` (your own).
 """
 
 from __future__ import annotations
@@ -131,7 +131,28 @@ def open_catalog(spec: str | None = None) -> Catalog:
         from .catalog.sample import SampleCatalog
 
         return SampleCatalog.load()
-    raise ConfigError(f"Unknown catalog {spec!r}. Use 'sample' (the bundled procurement catalog).")
+    if spec.startswith("python:"):
+        return _catalog_from_python(spec.removeprefix("python:"))
+    raise ConfigError(
+        f"Unknown catalog {spec!r}. Use 'sample' (the bundled procurement catalog) or "
+        "python:MODULE:FACTORY (your own Catalog)."
+    )
+
+
+def _catalog_from_python(target: str) -> Catalog:
+    """`python:package.module:factory` — calls `factory()`; a catalog with blocking methods runs
+    them in worker threads."""
+    import importlib
+
+    from .catalog.threaded import as_async_catalog
+
+    module_name, _, attribute = target.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attribute or "catalog")
+        catalog = factory() if callable(factory) else factory
+    except Exception as exc:
+        raise ConfigError(f"Cannot load the catalog python:{target}: {redact(str(exc))}") from None
+    return as_async_catalog(catalog)  # type: ignore[no-any-return]
 
 
 def session_config(

@@ -8,7 +8,7 @@ import bisect
 import json
 import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -101,9 +101,13 @@ class ExplorerSession:
         self._queue: deque[tuple[int, str]] = deque()
         self._worker: asyncio.Task[None] | None = None
         self._current: asyncio.Task[None] | None = None
-        self._changed: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] = []
         self._closing = False
         self._streaming = False
+        self._delivered = 0
+        self._answer_start: int | None = None
+        self.followers = 0
+        """How many readers are following this session right now."""
 
     @classmethod
     async def open(cls, session_id: str, config: SessionConfig, *, user: str = "local") -> ExplorerSession:
@@ -111,6 +115,7 @@ class ExplorerSession:
         session = cls(session_id, config, user=user)
         saved = await asyncio.to_thread(config.store.load, user, session_id)
         session.history, session.transcript = saved.history, saved.transcript
+        session._delivered = saved.last_seq
         session._next_seq = saved.last_seq + 1
         return session
 
@@ -165,32 +170,54 @@ class ExplorerSession:
 
     # ------------------------------------------------------------------ following
 
+    def mark_delivered(self, seq: int) -> None:
+        """A client has been sent everything up to `seq`."""
+        self._delivered = max(self._delivered, seq)
+
+    def resume_point(self) -> int:
+        """Where a client that says nothing about what it saw starts: after what some client has
+        been sent, and never later than the start of the answer in flight."""
+        if self._answer_start is None:
+            return self._delivered
+        return min(self._delivered, self._answer_start - 1)
+
     def events_since(self, seq: int) -> list[Logged]:
         """Logged events after `seq` (answers finished long ago are no longer there)."""
         return self._log[bisect.bisect_right(self._seqs, seq) :]
 
-    async def follow(self, after_seq: int = 0, *, window: float = 0.0) -> AsyncIterator[list[Logged]]:
+    async def follow(
+        self, after_seq: int = 0, *, pause: Callable[[], float] | None = None
+    ) -> AsyncIterator[list[Logged]]:
         """Batches of events after `after_seq`, partials coalesced, until the session closes. A reader
-        slower than the answer gets fewer, larger batches; memory per reader stays constant. With
-        `window`, a batch that ends in a partial is followed by a pause of `window` seconds so
-        tokens arriving meanwhile share one message (the first token still goes out at once)."""
+        slower than the answer gets fewer, larger batches; memory per reader stays constant.
+
+        With `pause`, a batch that ends in a partial is followed by a pause of `pause()` seconds so
+        that tokens arriving meanwhile share one message; the first token still goes out at once."""
         cursor = after_seq
-        while True:
-            batch = self.events_since(cursor)
-            if batch:
-                cursor = batch[-1].seq
-                yield coalesce(batch)
-                if window and isinstance(batch[-1].event, PartialEvent):
-                    await asyncio.sleep(window)
-            elif self._closing and self._worker is None:
-                return
-            else:
-                await self._wait_for_change()
+        self.followers += 1
+        try:
+            while True:
+                batch = self.events_since(cursor)
+                if batch:
+                    cursor = batch[-1].seq
+                    yield coalesce(batch)
+                    if pause is not None and isinstance(batch[-1].event, PartialEvent):
+                        await asyncio.sleep(pause())
+                elif self._closing and self._worker is None:
+                    return
+                else:
+                    await self._wait_for_change()
+        finally:
+            self.followers -= 1
 
     async def _wait_for_change(self) -> None:
-        if self._changed is None:
-            self._changed = asyncio.get_running_loop().create_future()
-        await asyncio.shield(self._changed)
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            if not waiter.done():
+                self._waiters.remove(waiter)
 
     def _emit(self, answer: int, event: Event) -> None:
         seq = self._next_seq
@@ -200,22 +227,25 @@ class ExplorerSession:
         self._wake()
 
     def _wake(self) -> None:
-        if self._changed is not None:
-            self._changed.set_result(None)
-            self._changed = None
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
 
-    def _compact(self, answer: int, *, keep_partials: bool) -> None:
-        """Shrink a finished answer's partials (dropped when its final message holds the text, else
-        merged into one) and forget answers older than `keep_answers`."""
-        oldest = answer - self.config.keep_answers
-        kept = [item for item in self._log if item.answer > oldest and item.answer != answer]
-        mine = [item for item in self._log if item.answer == answer]
-        if keep_partials:
-            mine = coalesce(mine)
-        else:
-            mine = [item for item in mine if not isinstance(item.event, PartialEvent)]
-        self._log = kept + mine
-        self._seqs = [item.seq for item in self._log]
+    def _compact(self) -> None:
+        """Shrink finished answers before a new one starts: partials are dropped where the final
+        message holds the whole text, else merged into one; answers older than `keep_answers` go.
+        (The last answer keeps its partials until then, so a reader never misses a delta.)"""
+        oldest = self._answers - self.config.keep_answers
+        failed = {item.answer for item in self._log if isinstance(item.event, ErrorEvent)}
+        kept: list[Logged] = []
+        for item in coalesce([item for item in self._log if item.answer > oldest]):
+            if isinstance(item.event, PartialEvent) and item.answer not in failed:
+                continue
+            kept.append(item)
+        self._log = kept
+        self._seqs = [item.seq for item in kept]
 
     # ------------------------------------------------------------------ answering
 
@@ -238,6 +268,8 @@ class ExplorerSession:
         text = ""
         pending: dict[str, str] = {}
         history: list[ModelMessage] | None = None
+        self._compact()
+        self._answer_start = self._next_seq
         self._emit(answer, UserEvent(question))
         self._streaming = True
         try:
@@ -302,21 +334,22 @@ class ExplorerSession:
         diagram = deps.diagram.source if deps.diagram else None
         exchange.answer, exchange.diagram = text, diagram
         self.history = history or self.history
-        await asyncio.shield(self._save(exchange))
+        await asyncio.shield(self._save(exchange, last_seq=self._next_seq))
         self._emit(answer, AgentEvent(text, diagram, tuple(t["tool_name"] for t in exchange.tools)))
-        self._compact(answer, keep_partials=False)
+        self._answer_start = None
 
     async def _fail(self, answer: int, exchange: Exchange, message: str, code: ErrorCode) -> None:
         exchange.error = message
         self._emit(answer, ErrorEvent(message, code))
-        self._compact(answer, keep_partials=True)
-        await asyncio.shield(self._save(exchange))
+        self._answer_start = None
+        await asyncio.shield(self._save(exchange, last_seq=self.last_seq))
 
-    async def _save(self, exchange: Exchange) -> None:
+    async def _save(self, exchange: Exchange, *, last_seq: int) -> None:
+        """Keep the exchange; `last_seq` is the number of the answer's final event."""
         self.transcript.append(exchange)
         try:
             await asyncio.to_thread(
-                self.config.store.save, self.user, self.session_id, self.history, exchange, self._next_seq
+                self.config.store.save, self.user, self.session_id, self.history, exchange, last_seq
             )
         except Exception:
             log.exception("could not save session %s", self.session_id)

@@ -13,7 +13,7 @@ fi
 stamp=.venv/.mcop-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet -e ".[test,bench]"
   touch "$stamp"
 fi
 if [ -f package-lock.json ]; then

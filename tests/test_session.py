@@ -198,8 +198,11 @@ async def test_a_reconnecting_reader_gets_what_it_missed() -> None:
     events = await collect(session, "Describe suppliers")
     assert isinstance(events[-1], AgentEvent)
     missed = [item.event for item in session.events_since(0)]
-    assert [e.kind for e in missed if not isinstance(e, ToolStartEvent)] == ["user", "tool", "agent"]
     assert missed[-1] == events[-1]
+    assert "".join(e.delta for e in missed if isinstance(e, PartialEvent)) == events[-1].content
+    await collect(session, "Describe suppliers again")
+    older = [item.event for item in session.events_since(0) if item.answer == 1]
+    assert [e.kind for e in older if not isinstance(e, ToolStartEvent)] == ["user", "tool", "agent"]
 
 
 async def test_history_survives_a_new_session_on_the_same_store(tmp_path: Path) -> None:

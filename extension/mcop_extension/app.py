@@ -1,0 +1,133 @@
+"""The extension app: its settings, and the explorer service it starts and stops with the server."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from dataclasses import dataclass, field
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+from tornado.ioloop import IOLoop
+from traitlets import Enum, Float, Int, Unicode
+
+from mcop_kernel import __version__
+from mcop_kernel.config import ConfigError, model_label, session_config
+from mcop_kernel.connection import ConnectionSettings, StreamConnection
+from mcop_kernel.registry import SessionRegistry
+from mcop_kernel.store import SQLiteStore, default_store_path
+
+from .handlers import InfoHandler, TranscriptHandler, WebSocketHandler
+
+
+@dataclass
+class ExplorerService:
+    """What the handlers reach through `self.extensionapp.service`."""
+
+    sessions: SessionRegistry | None
+    problem: str | None
+    model: str
+    catalog: str
+    default_protocol: int
+    window: float
+    stall_timeout: float
+    max_frame_bytes: int
+    connections: set[StreamConnection] = field(default_factory=set)
+
+    def connection_settings(self, version: int) -> ConnectionSettings:
+        return ConnectionSettings(
+            version=2 if version == 2 else 1, window=self.window, stall_timeout=self.stall_timeout
+        )
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "version": __version__,
+            "model": self.model,
+            "catalog": self.catalog,
+            "protocol_versions": [1, 2],
+            "default_protocol": self.default_protocol,
+            "ready": self.problem is None,
+            "problem": self.problem,
+        }
+
+
+SHUTDOWN_GRACE = 2.0
+"""Seconds the server waits, when stopping, for clients to be sent the end of their answers."""
+
+
+def _freeze_startup_objects() -> None:
+    """Move everything the server built while starting out of the garbage collector's way.
+
+    A Jupyter server holds a few hundred thousand long-lived objects; without this, every full
+    collection walks all of them (tens of milliseconds each) while answers stream."""
+    gc.collect()
+    gc.freeze()
+
+
+class MCOPExtension(ExtensionApp):
+    """Serves `{base_url}mcop/ws/{session_id}` and `{base_url}mcop/api/...`."""
+
+    name = "mcop_extension"
+    description = __doc__
+    default_url = "/mcop/api/info"
+    load_other_extensions = True
+
+    model = Unicode("offline", config=True, help="offline, openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, ...")
+    catalog = Unicode("sample", config=True, help="sample, or python:MODULE:FACTORY")
+    answer_timeout = Float(30.0, config=True, help="Seconds an answer may take before it ends with an error.")
+    max_question_chars = Int(4_000, config=True, help="Longest question accepted, in characters.")
+    default_protocol = Enum(
+        [1, 2], default_value=1, config=True, help="Protocol for clients that ask for none."
+    )
+    store_path = Unicode("", config=True, help="SQLite file keeping sessions (default: Jupyter data dir).")
+    max_queued = Int(8, config=True, help="Questions that may wait behind the running answer, per session.")
+    partial_window_ms = Float(5.0, config=True, help="Tokens arriving within this many ms share one message.")
+    stall_timeout = Float(30.0, config=True, help="Seconds before a client that stopped reading is dropped.")
+
+    service: ExplorerService
+
+    def initialize_settings(self) -> None:
+        sessions, problem = None, None
+        try:
+            config = session_config(
+                self.model,
+                self.catalog,
+                SQLiteStore(self.store_path or default_store_path()),
+                self.answer_timeout,
+            )
+            config.max_queued, config.max_question_chars = self.max_queued, self.max_question_chars
+            sessions = SessionRegistry(config)
+        except ConfigError as exc:
+            problem = str(exc)
+            self.log.error("MCOP Explorer is not ready: %s", problem)
+        self.service = ExplorerService(
+            sessions=sessions,
+            problem=problem,
+            model=model_label(self.model),
+            catalog=self.catalog,
+            default_protocol=self.default_protocol,
+            window=self.partial_window_ms / 1000,
+            stall_timeout=self.stall_timeout,
+            max_frame_bytes=max(64 * 1024, 8 * self.max_question_chars),
+        )
+
+        IOLoop.current().add_callback(_freeze_startup_objects)
+
+    def initialize_handlers(self) -> None:
+        session = r"(?P<session_id>[^/]+)"
+        self.handlers.extend(
+            [
+                (rf"/mcop/ws/{session}", WebSocketHandler),
+                (r"/mcop/api/info", InfoHandler),
+                (rf"/mcop/api/sessions/{session}/transcript", TranscriptHandler),
+            ]
+        )
+
+    async def stop_extension(self) -> None:
+        """End running answers cleanly: their clients are sent an error message before the server
+        stops; what was said is on disk already."""
+        if self.service.sessions is not None:
+            await self.service.sessions.close()
+        senders = [asyncio.ensure_future(c.wait_closed()) for c in self.service.connections]
+        if senders:
+            await asyncio.wait(senders, timeout=SHUTDOWN_GRACE)

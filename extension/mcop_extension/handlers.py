@@ -1,0 +1,143 @@
+"""Thin handlers: authenticate, validate, then forward to a StreamConnection or the session registry."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, cast
+
+from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.auth.identity import IdentityProvider, PasswordIdentityProvider
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web, websocket
+
+from mcop_kernel.connection import StreamConnection
+from mcop_kernel.registry import valid_session_id
+
+if TYPE_CHECKING:
+    from .app import ExplorerService
+
+V2_SUBPROTOCOL = "mcop.v2"
+_SHARED_SECRET_PROVIDERS = (IdentityProvider, PasswordIdentityProvider)
+
+
+class _ExplorerHandler(ExtensionHandlerMixin, JupyterHandler):
+    @property
+    def service(self) -> ExplorerService:
+        return cast("ExplorerService", self.extensionapp.service)  # type: ignore[attr-defined]
+
+    @property
+    def user_key(self) -> str:
+        """Whose sessions these are. Jupyter's own token and password logins make every request
+        an anonymous user of the one person who owns the server, so they all share "owner"; an
+        identity provider that names users (JupyterHub, a collaboration setup) keeps them apart."""
+        if type(self.identity_provider) in _SHARED_SECRET_PROVIDERS:
+            return "owner"
+        return str(self.current_user.username)
+
+    def check_session_id(self, session_id: str) -> None:
+        if not valid_session_id(session_id):
+            raise web.HTTPError(400, "A session id is 1-64 letters, digits, '_', '.' or '-'.")
+
+
+class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHandler):
+    """`{base_url}mcop/ws/{session_id}`: v1 by default; v2 with `?protocol=2` or the `mcop.v2`
+    subprotocol; `?last_seq=N` resumes after message N."""
+
+    connection: StreamConnection | None = None
+
+    def set_default_headers(self) -> None:
+        """JupyterHandler's headers make no sense on a WebSocket upgrade."""
+
+    @property
+    def max_message_size(self) -> int:
+        return self.service.max_frame_bytes
+
+    def select_subprotocol(self, subprotocols: list[str]) -> str | None:
+        return V2_SUBPROTOCOL if V2_SUBPROTOCOL in subprotocols else None
+
+    def _version(self) -> int:
+        asked = self.get_query_argument("protocol", "")
+        if V2_SUBPROTOCOL in self.request.headers.get("Sec-WebSocket-Protocol", ""):
+            return 2
+        if asked in ("1", "2"):
+            return int(asked)
+        if asked:
+            raise web.HTTPError(400, "protocol must be 1 or 2")
+        return self.service.default_protocol
+
+    def _last_seq(self) -> int | None:
+        raw = self.get_query_argument("last_seq", "")
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise web.HTTPError(400, "last_seq must be a whole number")
+        return int(raw)
+
+    @ws_authenticated
+    async def get(self, session_id: str) -> None:
+        self.check_session_id(session_id)
+        self.version, self.after_seq = self._version(), self._last_seq()
+        if self.service.sessions is None:
+            raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
+        await super().get(session_id)
+
+    async def open(self, session_id: str) -> None:
+        """Runs once the upgrade passed every check (origin included)."""
+        super().open()
+        self.set_nodelay(True)
+        assert self.service.sessions is not None
+        session = await self.service.sessions.get(self.user_key, session_id)
+        self.connection = StreamConnection(
+            session, self._send, self.service.connection_settings(self.version), on_stall=self.close
+        )
+        self.service.connections.add(self.connection)
+        self.connection.start(self.after_seq)
+
+    def _send(self, text: str) -> Awaitable[None] | None:
+        """Write a message; the caller waits only while the socket is backed up."""
+        sent = self.write_message(text)
+        sent.add_done_callback(_consume_error)
+        stream = self.ws_connection.stream if self.ws_connection is not None else None
+        return sent if stream is not None and stream.writing() else None
+
+    async def on_message(self, message: str | bytes) -> None:
+        if self.connection is not None:
+            await self.connection.receive(message)
+
+    def on_close(self) -> None:
+        if self.connection is not None:
+            self.service.connections.discard(self.connection)
+            self.connection.close()
+            self.connection = None
+
+
+def _consume_error(sent: asyncio.Future[None]) -> None:
+    """A write that failed because the client left is not worth a log line; it ends the connection."""
+    if not sent.cancelled():
+        sent.exception()
+
+
+class InfoHandler(_ExplorerHandler, APIHandler):
+    """`GET {base_url}mcop/api/info`: version, model, catalog and protocol versions."""
+
+    @web.authenticated
+    def get(self) -> None:
+        self.finish(json.dumps(self.service.info()))
+
+
+class TranscriptHandler(_ExplorerHandler, APIHandler):
+    """`GET {base_url}mcop/api/sessions/{session_id}/transcript`: the user's questions and answers."""
+
+    @web.authenticated
+    async def get(self, session_id: str) -> None:
+        self.check_session_id(session_id)
+        if self.service.sessions is None:
+            raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
+        busy, transcript = await self.service.sessions.transcript(self.user_key, session_id)
+        exchanges: list[dict[str, Any]] = [dataclasses.asdict(x) for x in transcript]
+        self.finish(json.dumps({"session_id": session_id, "busy": busy, "exchanges": exchanges}))

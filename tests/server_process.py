@@ -1,0 +1,121 @@
+"""A Jupyter server in a process of its own, on 127.0.0.1, for restart tests: started, stopped by PID.
+
+Usage::
+
+    async with ServerProcess.start(tmp_path, "--MCOPExtension.model=offline") as server:
+        info = await server.fetch("mcop/api/info")
+        ws = await server.websocket("mcop/ws/my-session")
+        await server.stop()  # SIGTERM, as a service manager sends it
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest, HTTPResponse
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+TESTS = Path(__file__).parent
+TOKEN = "process-token-0123456789"
+
+
+@dataclass
+class ServerProcess:
+    process: subprocess.Popen[bytes]
+    url: str
+    """`http://127.0.0.1:PORT/` (the base URL is `/`)."""
+    headers: dict[str, str]
+    """What authenticates requests (default: the server's token)."""
+
+    @classmethod
+    @asynccontextmanager
+    async def start(
+        cls, home: Path, *args: str, headers: dict[str, str] | None = None, timeout: float = 20
+    ) -> AsyncIterator[ServerProcess]:
+        """Run `python -m jupyter_server ARGS` with HOME and Jupyter's directories under `home` and
+        tests/ importable; stopped (killed if it will not stop) on exit. Its log: `home/server.log`."""
+        runtime = home / "runtime"
+        env = os.environ | {
+            "HOME": str(home),
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(runtime),
+            "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port=0",
+            "--ServerApp.open_browser=False",
+            "--ServerApp.allow_root=True",
+            f"--ServerApp.root_dir={home}",
+            f"--IdentityProvider.token={TOKEN}",
+            *args,
+        ]
+        with (home / "server.log").open("ab") as log:
+            # No terminal on stdin, as under a service manager (on a terminal SIGINT asks to confirm).
+            process = subprocess.Popen(
+                command, env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
+            )
+        try:
+            info = await _server_info(runtime, process, time.monotonic() + timeout)
+            yield cls(
+                process, f"http://127.0.0.1:{info['port']}/", headers or {"Authorization": f"token {TOKEN}"}
+            )
+        finally:
+            await _stop(process, signal.SIGTERM, timeout)
+
+    async def fetch(self, path: str, headers: dict[str, str] | None = None) -> HTTPResponse:
+        """GET `path` (an error status is returned, not raised)."""
+        request = HTTPRequest(self.url + path, headers=headers or self.headers, request_timeout=10)
+        return await AsyncHTTPClient().fetch(request, raise_error=False)
+
+    async def websocket(self, path: str) -> WebSocketClientConnection:
+        url = "ws" + self.url.removeprefix("http") + path
+        return await websocket_connect(HTTPRequest(url, headers=self.headers, connect_timeout=10))
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
+        """Send `sig` and wait for the process to end. Returns its exit code."""
+        return await _stop(self.process, sig, timeout)
+
+
+async def _stop(process: subprocess.Popen[bytes], sig: int, timeout: float) -> int:
+    if process.poll() is None:
+        process.send_signal(sig)
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    if process.poll() is None:
+        process.kill()
+        process.wait(5)
+        raise AssertionError(f"the server did not stop within {timeout:g}s of signal {sig}")
+    return process.returncode
+
+
+async def _server_info(runtime: Path, process: subprocess.Popen[bytes], deadline: float) -> dict[str, Any]:
+    """The `jpserver-PID.json` the server writes as it starts, once the server answers on its port
+    (the file is written before the port is bound, on the IOLoop's first turn)."""
+    path = runtime / f"jpserver-{process.pid}.json"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode} before listening")
+        try:
+            info: dict[str, Any] = json.loads(path.read_text())
+            await AsyncHTTPClient().fetch(f"http://127.0.0.1:{info['port']}/api", request_timeout=5)
+            return info
+        except (OSError, ValueError):
+            await asyncio.sleep(0.05)  # no file yet, half written, or nobody listening yet
+    raise AssertionError("the server did not start listening in time")
