@@ -45,6 +45,7 @@ async def test_a_client_that_stops_reading_is_dropped_and_others_go_on() -> None
     await until(lambda: bool(reader.messages) and reader.messages[-1]["type"] == "agent")
     await stuck_connection.wait_closed()
     assert reader.messages[-1]["content"].count("token") == 400
+    await session.close()
 
 
 async def test_a_new_client_gets_the_answer_in_flight_from_its_start() -> None:
@@ -59,6 +60,7 @@ async def test_a_new_client_gets_the_answer_in_flight_from_its_start() -> None:
     StreamConnection(session, late.send, ConnectionSettings()).start()
     await until(lambda: bool(late.messages) and late.messages[-1]["type"] == "agent")
     assert late.messages[0] == {"type": "user", "content": "go"}
+    await session.close()
 
 
 async def test_a_client_that_saw_everything_is_not_sent_it_again() -> None:
@@ -73,6 +75,7 @@ async def test_a_client_that_saw_everything_is_not_sent_it_again() -> None:
     StreamConnection(session, second.send, ConnectionSettings()).start()
     await asyncio.sleep(0.1)
     assert second.messages == []
+    await session.close()
 
 
 async def test_the_window_merges_tokens_without_delaying_the_first() -> None:
@@ -88,3 +91,4 @@ async def test_the_window_merges_tokens_without_delaying_the_first() -> None:
     assert merged * 5 < one_each, (merged, one_each)
     assert windowed.messages[1] == {"type": "agent_partial", "content": "token0 "}  # the first goes out alone
     assert windowed.messages[-1] == eager.messages[-1]
+    await session.close()
