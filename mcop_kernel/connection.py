@@ -46,7 +46,7 @@ class ConnectionSettings:
     window: float = 0.005
     """After sending a partial, wait at least this long so the next tokens share one message (the
     first token always goes out at once)."""
-    max_window: float = 0.25
+    max_window: float = 0.5
     """The longest that wait grows to while the server is busy (see `pacing`)."""
     stall_timeout: float = 30.0
     """A client that has not taken a message for this long is dropped."""

@@ -13,8 +13,8 @@ import asyncio
 import weakref
 
 PROBE_INTERVAL = 0.05
-LAG_TO_PAUSE = 40.0
-"""A loop running timers 5 ms late spaces messages 200 ms apart."""
+LAG_TO_PAUSE = 80.0
+"""A loop running timers 5 ms late spaces messages 400 ms apart (at most `longest`)."""
 
 
 class LoopLoad:

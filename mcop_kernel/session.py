@@ -102,6 +102,7 @@ class ExplorerSession:
         self._worker: asyncio.Task[None] | None = None
         self._current: asyncio.Task[None] | None = None
         self._waiters: list[asyncio.Future[None]] = []
+        self._urgent: list[asyncio.Future[None]] = []
         self._closing = False
         self._streaming = False
         self._delivered = 0
@@ -202,13 +203,27 @@ class ExplorerSession:
                     cursor = batch[-1].seq
                     yield coalesce(batch)
                     if pause is not None and isinstance(batch[-1].event, PartialEvent):
-                        await asyncio.sleep(pause())
+                        await self._pause(pause())
                 elif self._closing and self._worker is None:
                     return
                 else:
                     await self._wait_for_change()
         finally:
             self.followers -= 1
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep up to `seconds`, waking early for anything but more partial text (a tool result or
+        the final answer is never held back)."""
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        timer = loop.call_later(seconds, _resolve, waiter)
+        self._urgent.append(waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            if waiter in self._urgent:
+                self._urgent.remove(waiter)
 
     async def _wait_for_change(self) -> None:
         waiter = asyncio.get_running_loop().create_future()
@@ -224,14 +239,16 @@ class ExplorerSession:
         self._next_seq += 1
         self._log.append(Logged(seq, answer, event))
         self._seqs.append(seq)
-        self._wake()
+        self._wake(urgent=not isinstance(event, PartialEvent))
 
-    def _wake(self) -> None:
-        if self._waiters:
-            waiters, self._waiters = self._waiters, []
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
+    def _wake(self, *, urgent: bool = True) -> None:
+        """Wake readers waiting for events; `urgent` also cuts short readers pausing between partials."""
+        waiters, self._waiters = self._waiters, []
+        if urgent:
+            waiters += self._urgent
+            self._urgent = []
+        for waiter in waiters:
+            _resolve(waiter)
 
     def _compact(self) -> None:
         """Shrink finished answers before a new one starts: partials are dropped where the final
@@ -363,6 +380,11 @@ class ExplorerSession:
         if self._worker is not None:
             await asyncio.gather(self._worker, return_exceptions=True)
         self._wake()
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _tool_content(content: Any) -> str:
