@@ -4,7 +4,8 @@ Models: `offline` (the default, rule-based, no key or network; `offline:DELAY_MS
 `synthetic:TOKENS[:DELAY_MS]`
 (benchmarks), `openai:MODEL`, `openai-chat:MODEL` (any OpenAI-compatible server via
 OPENAI_BASE_URL), `azure:DEPLOYMENT`, `ollama:MODEL`, or any other pydantic-ai model string.
-Catalogs: `sample` (the default, bundled procurement catalog), `python:MODULE:FACTORY` (your own).
+Catalogs: `sample` (the default, bundled procurement catalog), `python:MODULE:FACTORY` (your own),
+`sql:URL` (any SQLAlchemy database, introspected read-only on first use).
 """
 
 from __future__ import annotations
@@ -133,9 +134,16 @@ def open_catalog(spec: str | None = None) -> Catalog:
         return SampleCatalog.load()
     if spec.startswith("python:"):
         return _catalog_from_python(spec.removeprefix("python:"))
+    if spec.startswith("sql:"):
+        from .catalog.sql import SQLCatalog
+
+        try:
+            return SQLCatalog(spec.removeprefix("sql:"))  # connects on first use, not here
+        except ValueError as exc:
+            raise ConfigError(f"Cannot use the catalog {redact(spec)}: {exc}") from None
     raise ConfigError(
-        f"Unknown catalog {spec!r}. Use 'sample' (the bundled procurement catalog) or "
-        "python:MODULE:FACTORY (your own Catalog)."
+        f"Unknown catalog {redact(spec)!r}. Use 'sample' (the bundled procurement catalog), "
+        "python:MODULE:FACTORY (your own Catalog) or sql:URL (a database, e.g. sql:sqlite:///file.db)."
     )
 
 
