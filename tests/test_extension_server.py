@@ -310,3 +310,12 @@ async def test_a_model_that_cannot_start_leaves_the_server_up_and_says_why(
     assert refusal.value.code == 503
     response = await jp_fetch("mcop", "api", "sessions", "any", "transcript", raise_error=False)
     assert response.code == 503 and "OPENAI_API_KEY" in json.loads(response.body)["message"]
+
+
+@pytest.mark.parametrize(
+    "server_settings", [{"catalog": "sql:postgresql://steward:pa55-w0rd-9@127.0.0.1:9/dw"}]
+)
+async def test_info_never_shows_a_catalog_password(jp_fetch: Fetch) -> None:
+    info = await get_json(jp_fetch, "mcop", "api", "info")
+    assert info["catalog"] == "sql:postgresql://steward:***@127.0.0.1:9/dw"
+    assert "pa55-w0rd-9" not in json.dumps(info)

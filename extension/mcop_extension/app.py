@@ -9,14 +9,16 @@ from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import IOLoop
-from traitlets import Enum, Float, Int, Unicode
+from traitlets import Enum, Float, Int, Unicode, default
 
 from mcop_kernel import __version__
 from mcop_kernel.config import ConfigError, model_label, session_config
 from mcop_kernel.connection import ConnectionSettings, StreamConnection
 from mcop_kernel.registry import SessionRegistry
+from mcop_kernel.secrets import redact
 from mcop_kernel.store import SQLiteStore, default_store_path
 
+from .assets import MERMAID, mermaid_dirs
 from .handlers import InfoHandler, TranscriptHandler, WebSocketHandler
 
 
@@ -65,7 +67,8 @@ def _freeze_startup_objects() -> None:
 
 
 class MCOPExtension(ExtensionApp):
-    """Serves `{base_url}mcop/ws/{session_id}` and `{base_url}mcop/api/...`."""
+    """Serves `{base_url}mcop/ws/{session_id}`, `{base_url}mcop/api/...` and, for the chat widget's
+    diagrams, `{base_url}static/mcop_extension/mermaid.min.js`."""
 
     name = "mcop_extension"
     description = __doc__
@@ -73,7 +76,7 @@ class MCOPExtension(ExtensionApp):
     load_other_extensions = True
 
     model = Unicode("offline", config=True, help="offline, openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, ...")
-    catalog = Unicode("sample", config=True, help="sample, or python:MODULE:FACTORY")
+    catalog = Unicode("sample", config=True, help="sample, sql:SQLALCHEMY_URL, or python:MODULE:FACTORY")
     answer_timeout = Float(30.0, config=True, help="Seconds an answer may take before it ends with an error.")
     max_question_chars = Int(4_000, config=True, help="Longest question accepted, in characters.")
     default_protocol = Enum(
@@ -85,6 +88,13 @@ class MCOPExtension(ExtensionApp):
     stall_timeout = Float(30.0, config=True, help="Seconds before a client that stopped reading is dropped.")
 
     service: ExplorerService
+
+    @default("static_paths")
+    def _mermaid_static_paths(self) -> list[str]:
+        paths = mermaid_dirs()
+        if not paths:
+            self.log.warning("%s not found (run `npm ci`): the chat widget shows diagram sources", MERMAID)
+        return paths
 
     def initialize_settings(self) -> None:
         sessions, problem = None, None
@@ -104,7 +114,7 @@ class MCOPExtension(ExtensionApp):
             sessions=sessions,
             problem=problem,
             model=model_label(self.model),
-            catalog=self.catalog,
+            catalog=redact(self.catalog),
             default_protocol=self.default_protocol,
             window=self.partial_window_ms / 1000,
             stall_timeout=self.stall_timeout,
