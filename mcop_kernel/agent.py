@@ -112,7 +112,7 @@ async def show_er_diagram(ctx: RunContext[ExplorerDeps], tables: list[str], dept
     hoods = [await catalog.relationships(name, depth=min(max(depth, 1), 3)) for name in names]
     by_name = {t.name: t for hood in hoods for t in hood.tables}
     rels = {r.id: r for hood in hoods for r in hood.relationships}
-    diagram = er_diagram(list(by_name.values()), list(rels.values()), focus=names)
+    diagram = er_diagram(list(by_name.values()), list(rels.values()), focus=names, others="keys")
     ctx.deps.diagrams.append(diagram)
     return {
         "diagram": "erDiagram",

@@ -5,7 +5,9 @@ Models: `offline` (the default, rule-based, no key or network; `offline:DELAY_MS
 (benchmarks), `openai:MODEL`, `openai-chat:MODEL` (any OpenAI-compatible server via
 OPENAI_BASE_URL), `azure:DEPLOYMENT`, `ollama:MODEL`, or any other pydantic-ai model string.
 Catalogs: `sample` (the default, bundled procurement catalog), `python:MODULE:FACTORY` (your own),
-`sql:URL` (any SQLAlchemy database, introspected read-only on first use).
+`sql:URL` (any SQLAlchemy database, introspected read-only on first use), `collibra:URL` (a Collibra
+instance over REST; credentials from COLLIBRA_USERNAME/COLLIBRA_PASSWORD or
+COLLIBRA_CLIENT_ID/COLLIBRA_CLIENT_SECRET).
 """
 
 from __future__ import annotations
@@ -141,10 +143,41 @@ def open_catalog(spec: str | None = None) -> Catalog:
             return SQLCatalog(spec.removeprefix("sql:"))  # connects on first use, not here
         except ValueError as exc:
             raise ConfigError(f"Cannot use the catalog {redact(spec)}: {exc}") from None
+    if spec.startswith("collibra:"):
+        return _collibra_catalog(spec.removeprefix("collibra:"))
     raise ConfigError(
         f"Unknown catalog {redact(spec)!r}. Use 'sample' (the bundled procurement catalog), "
-        "python:MODULE:FACTORY (your own Catalog) or sql:URL (a database, e.g. sql:sqlite:///file.db)."
+        "python:MODULE:FACTORY (your own Catalog), sql:URL (a database, e.g. sql:sqlite:///file.db) "
+        "or collibra:URL (e.g. collibra:https://acme.collibra.com)."
     )
+
+
+def _collibra_catalog(url: str) -> Catalog:
+    """`collibra:https://host` — credentials (and optional COLLIBRA_COMMUNITY_ID / COLLIBRA_DOMAIN_ID
+    scopes) from the environment; connects on first use, not here."""
+    from .catalog.collibra import CollibraCatalog, CollibraConfig
+
+    def env(name: str) -> str:
+        return os.environ.get(f"COLLIBRA_{name}", "").strip()
+
+    if not (env("USERNAME") and env("PASSWORD")) and not (env("CLIENT_ID") and env("CLIENT_SECRET")):
+        raise ConfigError(
+            "The catalog collibra:URL needs COLLIBRA_USERNAME and COLLIBRA_PASSWORD (basic "
+            "authentication) or COLLIBRA_CLIENT_ID and COLLIBRA_CLIENT_SECRET (OAuth) set in the environment."
+        )
+    try:
+        config = CollibraConfig(
+            url.strip(),
+            username=env("USERNAME"),
+            password=env("PASSWORD"),
+            client_id=env("CLIENT_ID"),
+            client_secret=env("CLIENT_SECRET"),
+            community_id=env("COMMUNITY_ID"),
+            domain_id=env("DOMAIN_ID"),
+        )
+    except ValueError as exc:
+        raise ConfigError(f"Cannot use the catalog collibra:{redact(url)}: {exc}") from None
+    return CollibraCatalog(config)
 
 
 def _catalog_from_python(target: str) -> Catalog:

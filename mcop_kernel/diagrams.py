@@ -263,16 +263,18 @@ class _ErDrawing:
         drawn = [line for a, b, line in self.rel_lines if a in shown and b in shown]
         return "\n".join([*lines, *drawn, *self.class_defs]) + "\n", len(drawn)
 
-    def plan(self, max_chars: int) -> _Plan:
-        """Everything if it fits; else drop other tables' columns (keys last), then the farthest
-        tables, then focus columns past the first few, then focus tables."""
+    def plan(self, max_chars: int, others: Detail = "all") -> _Plan:
+        """Everything (other tables' columns at most at the `others` detail) if it fits; else drop
+        other tables' columns (keys last), then the farthest tables, then focus columns past the
+        first few, then focus tables."""
 
         def fits(plan: _Plan) -> bool:
             source, edges = self.draw(plan)
             return _js_length(source) <= max_chars and edges <= MERMAID_MAX_EDGES
 
         total, n_focus = len(self.order), len(self.focus)
-        levels: tuple[Detail, ...] = ("all", "keys", "none")
+        all_levels: tuple[Detail, ...] = ("all", "keys", "none")
+        levels = all_levels[all_levels.index(others) :]
         for plan in (_Plan(total, level) for level in levels):
             if fits(plan):
                 return plan
@@ -292,11 +294,13 @@ def er_diagram(
     *,
     focus: Sequence[str] = (),
     max_chars: int = MERMAID_MAX_TEXT,
+    others: Detail = "all",
 ) -> Diagram:
     """An `erDiagram` of the tables and the relationships between them, within `max_chars` (and
-    MERMAID_MAX_EDGES), centred on `focus` when it has to leave something out."""
+    MERMAID_MAX_EDGES), centred on `focus` when it has to leave something out. `others="keys"`
+    draws only the key columns of the tables not in `focus` (readable at a glance)."""
     drawing = _ErDrawing(tables, relationships, focus)
-    plan = drawing.plan(max_chars)
+    plan = drawing.plan(max_chars, others if focus else "all")
     drawn = drawing.order[: plan.n_tables]
     notes = [_showing(plan.n_tables, len(drawing.order), drawing.focus)]
     hidden = sum(len(drawing.attributes[n]) - len(drawing.shown_attributes(n, plan)) for n in drawn)

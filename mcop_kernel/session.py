@@ -351,19 +351,27 @@ class ExplorerSession:
         diagram = deps.diagram.source if deps.diagram else None
         exchange.answer, exchange.diagram = text, diagram
         self.history = history or self.history
+        self.transcript.append(exchange)
         await asyncio.shield(self._save(exchange, last_seq=self._next_seq))
         self._emit(answer, AgentEvent(text, diagram, tuple(t["tool_name"] for t in exchange.tools)))
         self._answer_start = None
 
     async def _fail(self, answer: int, exchange: Exchange, message: str, code: ErrorCode) -> None:
         exchange.error = message
+        exchange.answer = self._partial_text(answer)
+        self.transcript.append(exchange)
         self._emit(answer, ErrorEvent(message, code))
         self._answer_start = None
         await asyncio.shield(self._save(exchange, last_seq=self.last_seq))
 
+    def _partial_text(self, answer: int) -> str:
+        """The text an unfinished answer had streamed: what its readers saw before it ended."""
+        partials = [item.event for item in self._log if item.answer == answer]
+        last = next((event for event in reversed(partials) if isinstance(event, PartialEvent)), None)
+        return last.text if last else ""
+
     async def _save(self, exchange: Exchange, *, last_seq: int) -> None:
-        """Keep the exchange; `last_seq` is the number of the answer's final event."""
-        self.transcript.append(exchange)
+        """Store the exchange; `last_seq` is the number of the answer's final event."""
         try:
             await asyncio.to_thread(
                 self.config.store.save, self.user, self.session_id, self.history, exchange, last_seq

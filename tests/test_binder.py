@@ -13,7 +13,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # Distributions whose import name differs from the project name.
-IMPORT_NAMES = {"pydantic-ai-slim": "pydantic_ai", "jupyter-server": "jupyter_server", "mcop-kernel": "mcop_kernel"}
+IMPORT_NAMES = {
+    "pydantic-ai-slim": "pydantic_ai",
+    "jupyter-server": "jupyter_server",
+    "mcop-kernel": "mcop_kernel",
+}
 
 
 def notebook_imports() -> set[str]:

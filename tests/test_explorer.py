@@ -115,7 +115,7 @@ def test_the_final_outputs_are_the_question_the_answer_and_the_diagram(
     assert "fact_bs_purchase_order" in source and "dimv_bs_supplier ||--o{ fact_bs_purchase_order" in source
     assert data(diagram) == diagram_bundle(source)
     assert data(diagram)["text/markdown"] == f"```mermaid\n{source}\n```"
-    assert nb.cells[4].outputs[0].text == "None find_relationships 14455\n"
+    assert nb.cells[4].outputs[0].text == "None find_relationships 8413\n"
 
 
 def test_outputs_are_what_nbval_records_and_the_same_every_run(
@@ -268,7 +268,7 @@ def test_answers_and_failures_are_returned_never_raised(capsys: pytest.CaptureFi
     assert repr(diagram) == (
         f"Answer(question={RELATIONSHIPS!r}, "
         "text='Let me look up how fact_bs_purchase_order and suppliers are…' (1,526 characters), "
-        "diagram=<erDiagram, 14,455 characters>, tools=['find_relationships', 'show_er_diagram'], error=None)"
+        "diagram=<erDiagram, 8,413 characters>, tools=['find_relationships', 'show_er_diagram'], error=None)"
     )
 
 

@@ -117,6 +117,8 @@ async def test_cancel_stops_the_answer_and_the_session_goes_on() -> None:
     assert seen[-1].code == "cancelled"
     assert sum(isinstance(e, PartialEvent) for e in seen) < 50
     assert not session.cancel()
+    stopped = session.transcript[-1]
+    assert stopped.error == "Answer cancelled." and stopped.answer.startswith("word word word")
     again = await collect(session, "again")
     assert isinstance(again[-1], AgentEvent)
 

@@ -204,6 +204,7 @@ test('kernel mode: history, streaming with a cursor, tools, the final answer and
   assert.match(byTest(tool, 'tool-result').textContent, /returned 24 characters/);
   say({ type: 'agent', content: 'Let me look.\n\n**Done**', diagram: 'flowchart LR\n  a --> b', seq: 12 });
   assert.equal(byTest(el, 'streaming-cursor'), null);
+  await frame(); // the diagram is drawn a frame after the final text, so the text paints first
   assert.equal(answer.dataset.streaming, undefined);
   assert.equal(answer.querySelector('strong').textContent, 'Done');
   assert.equal(byTest(el, 'stop-button').hidden, true);
@@ -272,6 +273,7 @@ test('copy source', async () => {
   Object.defineProperty(window.navigator, 'clipboard', { value: { writeText: async (text) => { copied = text; } } });
   say({ type: 'user', content: 'q', seq: 1 });
   say({ type: 'agent', content: 'a', diagram: 'erDiagram\n  x ||--o{ y : has', seq: 2 });
+  await frame();
   await byTest(el, 'copy-source-button').click();
   await frame();
   assert.equal(copied, 'erDiagram\n  x ||--o{ y : has');
@@ -329,6 +331,7 @@ test('server mode: probe, history, WebSocket v2, resume with last_seq, backoff, 
   ws.say({ type: 'user', content: 'Show me all tables', seq: 7 });
   ws.say({ type: 'agent_partial', delta: 'Here', seq: 8 });
   ws.say({ type: 'agent', content: 'Here they are', diagram: 'erDiagram\n  a ||--o{ b : has', seq: 9 });
+  await frame(); // the diagram is drawn a frame after the final text
 
   // Mermaid: loaded once, from the extension, as a script; strict; its SVG goes on the canvas
   const script = window.document.querySelector('script[data-mcop="mermaid"]');

@@ -748,7 +748,11 @@ class ChatView {
           for (const card of t.tools.values()) card.remove();
           break;
         }
-        if (msg.diagram) this.showDiagram(String(msg.diagram), t.question);
+        if (msg.diagram) {
+          // let the final text paint first: Mermaid's render holds the main thread for a while
+          const source = String(msg.diagram);
+          nextFrame(() => setTimeout(() => this.showDiagram(source, t.question), 0));
+        }
         break;
       }
       case 'error': {
