@@ -52,6 +52,8 @@ class HistoryMessage(TypedDict):
     session_id: str
     busy: bool
     exchanges: list[dict[str, Any]]
+    catalog: str
+    """Which catalog the kernel's session explores (its description)."""
 
 
 class StreamMessage(TypedDict):
@@ -173,7 +175,12 @@ class ChatWidget(anywidget.AnyWidget):
         exchanges = [dataclasses.asdict(exchange) for exchange in session.transcript]
         self._post(
             HistoryMessage(
-                kind="history", view=view, session_id=self.session_id, busy=session.busy, exchanges=exchanges
+                kind="history",
+                view=view,
+                session_id=self.session_id,
+                busy=session.busy,
+                exchanges=exchanges,
+                catalog=session.config.catalog.description,
             )
         )
         settings = ConnectionSettings(version=2, window=self.partial_window)

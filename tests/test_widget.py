@@ -130,6 +130,7 @@ async def test_kernel_mode_streams_the_servers_v2_messages(sent: list[dict[str, 
         "session_id": "k-stream",
         "busy": False,
         "exchanges": [],
+        "catalog": "Sample procurement catalog (71 tables, bundled)",
     }
     page.ask(RELATIONSHIPS)
     answer = await page.answer()

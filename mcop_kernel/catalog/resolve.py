@@ -234,6 +234,10 @@ class _Entry:
     bonus: float
     digest: _Digest
 
+    def order(self, position: int) -> tuple[float, int, str, str, int]:
+        """How this entry ranks among entries with the same score."""
+        return -self.bonus, _KIND_ORDER[self.kind], self.name, self.table or "", position
+
     def hit(self, score: float, probe: str) -> SearchHit:
         snippet = self.snippet
         synonym = next((s for k, s in self.digest.synonyms if k == probe), None)
@@ -251,7 +255,9 @@ def _short(text: str, width: int = 120) -> str:
 class SearchIndex:
     """Tables, columns and glossary terms, scored: exact name > synonym > prefix > words > description.
 
-    A query is one pass over pre-digested entries: linear in the size of the catalog."""
+    Entries that read alike share one digest. A query scores only the digests whose words hold every
+    query word (an inverted index from each word of the digests to them), and of each digest's entries
+    only the best `limit`: the work follows the matches, not the size of the catalog."""
 
     def __init__(self, tables: Iterable[Table], terms: Iterable[GlossaryTerm] = ()) -> None:
         self._entries: list[_Entry] = []
@@ -267,6 +273,17 @@ class SearchIndex:
             self._add(
                 "term", term.name, None, (term.name,), term.definition, term.definition, 5, term.synonyms
             )
+        self._digest_list = list(self._digests.values())
+        number = {id(d): i for i, d in enumerate(self._digest_list)}
+        self._members: list[list[int]] = [[] for _ in self._digest_list]
+        for position, entry in enumerate(self._entries):
+            self._members[number[id(entry.digest)]].append(position)
+        for members in self._members:  # a digest's entries share its score: rank them once, here
+            members.sort(key=lambda p: self._entries[p].order(p))
+        self._by_word: dict[str, set[int]] = defaultdict(set)
+        for i, digest in enumerate(self._digest_list):
+            for word in set(_WORD.findall(digest.haystack)):
+                self._by_word[word].add(i)
 
     def _add(
         self,
@@ -291,12 +308,27 @@ class SearchIndex:
             return []
         probe_words = probe.split("_")
         phrase = " ".join(query.lower().split())
-        scores = {id(d): d.score(probe, probe_words, phrase) for d in self._digests.values()}
         scored: list[tuple[float, int, str, str, int]] = []
-        for position, entry in enumerate(self._entries):
-            base = scores[id(entry.digest)]
+        for i in self._candidates(probe_words):
+            base = self._digest_list[i].score(probe, probe_words, phrase)
             if base:
-                rank = (-(base + entry.bonus), _KIND_ORDER[entry.kind], entry.name, entry.table or "")
-                scored.append((*rank, position))
+                for position in self._members[i][:limit]:
+                    entry = self._entries[position]
+                    rank = (-(base + entry.bonus), _KIND_ORDER[entry.kind], entry.name, entry.table or "")
+                    scored.append((*rank, position))
         best = heapq.nsmallest(limit, scored)
         return [self._entries[position].hit(-score, probe) for score, *_, position in best]
+
+    def _candidates(self, probe_words: list[str]) -> set[int]:
+        """The digests whose text holds every query word, as `_Digest.score` requires: a query word (letters
+        and digits) is in a digest's text exactly when it is within one of the digest's words."""
+        found: set[int] | None = None
+        for probe_word in sorted(set(probe_words), key=len, reverse=True):
+            having: set[int] = set()
+            for word, digests in self._by_word.items():
+                if probe_word in word:
+                    having |= digests
+            found = having if found is None else found & having
+            if not found:
+                return set()
+        return found or set()

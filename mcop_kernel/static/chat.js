@@ -484,7 +484,8 @@ class ChatView {
     this.retryButton.hidden = true;
     this.retryButton.addEventListener('click', () => this.retry());
     this.status.append(el(d, 'span', { className: 'mcop-dot', 'aria-hidden': 'true' }), this.statusText, this.retryButton);
-    bar.append(this.status);
+    this.catalogLabel = el(d, 'span', { className: 'mcop-catalog', 'data-testid': 'catalog' });
+    bar.append(this.catalogLabel, this.status);
 
     this.transcript = el(d, 'div', { className: 'mcop-transcript', 'data-testid': 'transcript', role: 'log', 'aria-live': 'polite' });
     this.empty = el(d, 'p', { className: 'mcop-empty', text: 'Ask about tables, columns, owners, glossary terms, relationships or lineage.' });
@@ -845,6 +846,7 @@ class ChatView {
     if (this.base) this.mermaidUrl = new URL(MERMAID_PATH, this.base).href;
     if (mode === 'kernel') return this.useKernel();
     const info = this.base ? await this.probe() : null;
+    this.serverCatalog = info && info.ready ? String(info.catalog) : '';
     if (this.disposed) return undefined;
     if (mode === 'server') {
       if (info && info.ready) return this.useServer();
@@ -894,6 +896,7 @@ class ChatView {
   fromKernel(content) {
     if (this.disposed || !content || content.view !== this.viewId) return;
     if (content.kind === 'history') {
+      this.showCatalog(content.catalog ? String(content.catalog) : '');
       this.clearTranscript();
       this.showHistory(content);
       this.setState('connected');
@@ -913,7 +916,14 @@ class ChatView {
 
   // ------------------------------------------------------------------ server mode
 
+  showCatalog(text) {
+    // which catalog answers: the server's setting, or the kernel session's catalog (as text only)
+    this.catalogLabel.textContent = text ? `Catalog: ${text}` : '';
+    this.catalogLabel.title = text || '';
+  }
+
   async useServer() {
+    this.showCatalog(this.serverCatalog);
     this.link = 'server';
     this.serverReady = true;
     this.setState('connecting');

@@ -45,6 +45,7 @@ def test_answer_streams_with_tool_card_and_diagram(
         "JupyterLab" if front_end == "lab" else "Jupyter Notebook"
     )
     assert chat.root.get_attribute("data-mode") == "server", chat.describe()
+    assert chat.root.locator("[data-testid=catalog]").inner_text() == "Catalog: sample"
     artifacts.shot(page, "connected")
 
     stream = chat.ask(QUESTION)

@@ -1,0 +1,278 @@
+"""The catalog at the scale of a real warehouse: search, describe and ER diagrams on 10,000 tables, and a
+1,000-table SQLite database read through SQLCatalog, with eralchemy's Mermaid ER output beside ours.
+
+Run with:
+    python benchmarks/catalog_scale.py                 # 10,000 tables, 200 calls each (about 1 min)
+    python benchmarks/catalog_scale.py --calls 50 --sql-tables 300   # a quick run
+
+The catalog is `mcop_kernel.catalog.synthetic.synthetic_snapshot()`: 10,000 tables, 200,000 columns,
+20,000 foreign keys, glossary terms and lineage, the same for the same seed, served by `SampleCatalog`.
+Each call is timed on its own (wall clock, `time.perf_counter`); the table gives medians and 95th
+percentiles against the targets. "relationships + ER" is what the `show_er_diagram` tool does for one
+table: resolve the name, read its neighbourhood (depth 1) and draw the `erDiagram`. The SQLite file holds
+the schema of a 1,000-table synthetic catalog (no rows); "introspection" is `SQLCatalog` end to end,
+from a new catalog object to its indexed snapshot. The ER comparison draws the same database with this
+project's `er_diagram` and with eralchemy's `mermaid_er` mode (`pip install -e '.[bench]'`), both from
+the file, and says whether each stays under Mermaid's 50,000-character limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mcop_kernel.catalog import CatalogLookupError, SampleCatalog, Table
+from mcop_kernel.catalog.collibra_model import CatalogSnapshot
+from mcop_kernel.catalog.sql import SQLCatalog, SQLCatalogConfig
+from mcop_kernel.catalog.synthetic import synthetic_snapshot, write_sqlite
+from mcop_kernel.diagrams import MERMAID_MAX_TEXT, er_diagram
+
+SEARCHES = (
+    "sales order",
+    "customer",
+    "net amount",
+    "revenue",
+    "supplier invoice",
+    "purchase orders",
+    "posting date",
+    "employee_key",
+    "turnover",
+    "one row per day",
+    "fact sales",
+    "warehouse stock movement",
+    "cost center",
+    "email",
+    "due date",
+    "carrier",
+    "emea",
+    "fraud alert",
+    "ticket escalation",
+    "hash_diff",
+)
+TARGETS_MS = {"search": 20.0, "describe": 5.0, "relationships + ER": 50.0}
+INTROSPECTION_TARGET_S = 5.0
+
+
+def percentile(values: Sequence[float], pct: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1] if len(values) > 1 else values[0]
+
+
+async def timed(calls: Sequence[Callable[[], Awaitable[object]]]) -> tuple[list[float], int]:
+    """Seconds per call, and how many calls found no table: a lookup error is an answer too (the user
+    is told what is close), and its time counts."""
+    times, misses = [], 0
+    for call in calls:
+        start = time.perf_counter()
+        try:
+            await call()
+        except CatalogLookupError:
+            misses += 1
+        times.append(time.perf_counter() - start)
+    return times, misses
+
+
+def forgiving_names(rng: random.Random, tables: Sequence[Table], count: int) -> list[str]:
+    """Table names as people write them: exact, display name, or the words of the name in plural."""
+    names = []
+    for table in rng.sample(list(tables), count):
+        style = rng.randrange(3)
+        if style == 0:
+            names.append(table.name)
+        elif style == 1:
+            names.append(table.display_name)
+        else:
+            names.append(" ".join(table.name.split("_")) + "s")
+    return names
+
+
+async def show_er(catalog: SampleCatalog, name: str) -> int:
+    """What `show_er_diagram` does for one table."""
+    resolved = await catalog.resolve_table(name)
+    hood = await catalog.relationships(resolved, depth=1)
+    diagram = er_diagram(list(hood.tables), list(hood.relationships), focus=[resolved], others="keys")
+    return len(diagram.source)
+
+
+async def catalog_calls(
+    snapshot: CatalogSnapshot, calls: int, seed: int
+) -> dict[str, tuple[list[float], int]]:
+    catalog = SampleCatalog(snapshot)
+    rng = random.Random(seed)
+    queries = [SEARCHES[i % len(SEARCHES)] for i in range(calls)]
+    described = forgiving_names(rng, snapshot.tables, calls)
+    drawn = forgiving_names(rng, snapshot.tables, calls)
+
+    def search(q: str) -> Callable[[], Awaitable[object]]:
+        return lambda: catalog.search(q)
+
+    def describe(n: str) -> Callable[[], Awaitable[object]]:
+        return lambda: catalog.describe_table(n)
+
+    def draw(n: str) -> Callable[[], Awaitable[object]]:
+        return lambda: show_er(catalog, n)
+
+    return {
+        "search": await timed([search(q) for q in queries]),
+        "describe": await timed([describe(n) for n in described]),
+        "relationships + ER": await timed([draw(n) for n in drawn]),
+    }
+
+
+async def introspect(path: Path) -> tuple[float, SQLCatalog]:
+    catalog = SQLCatalog(SQLCatalogConfig(f"sqlite:///{path}", title="Synthetic warehouse"))
+    start = time.perf_counter()
+    await catalog.snapshot()
+    return time.perf_counter() - start, catalog
+
+
+def load_eralchemy() -> Any | None:
+    """eralchemy's `render_er`, or None when it is not installed (it logs an error about Graphviz,
+    which only its image output needs, when imported)."""
+    logging.disable(logging.ERROR)
+    try:
+        return importlib.import_module("eralchemy").render_er
+    except ImportError:
+        return None
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def eralchemy_mermaid(render_er: Any, url: str, include: Sequence[str] | None) -> tuple[float, str]:
+    """Seconds and the Mermaid text (eralchemy wraps it in a Markdown comment beside a mermaid.ink link)."""
+    start = time.perf_counter()
+    output = render_er(url, None, mode="mermaid_er", include_tables=list(include) if include else None)
+    seconds = time.perf_counter() - start
+    text = output.decode() if isinstance(output, bytes) else str(output)
+    return seconds, text.split("<!--\n\n", 1)[-1].split("\n\n-->", 1)[0]
+
+
+async def er_comparison(path: Path, focus: str) -> list[tuple[str, str, float, int, int]]:
+    """(generator, scope, seconds, Mermaid characters, tables drawn) from the SQLite file, for the whole
+    database and for one table's neighbourhood."""
+    rows = []
+    seconds, sql = await introspect(path)
+    snapshot = await sql.snapshot()
+    start = time.perf_counter()
+    whole = er_diagram(snapshot.tables, snapshot.relationships)
+    draw = time.perf_counter() - start
+    rows.append(("mcop er_diagram", "whole database", seconds + draw, len(whole.source), len(whole.tables)))
+    start = time.perf_counter()
+    hood = await sql.relationships(focus, depth=1)
+    near = er_diagram(hood.tables, hood.relationships, focus=[focus], others="keys")
+    near_time = time.perf_counter() - start
+    rows.append(
+        ("mcop er_diagram", f"{focus} + neighbours", seconds + near_time, len(near.source), len(near.tables))
+    )
+    sql.close()
+    render_er = load_eralchemy()
+    if render_er is not None:
+        url = f"sqlite:///{path}"
+        names = [t.name for t in hood.tables]
+        for scope, include in (("whole database", None), (f"{focus} + neighbours", names)):
+            seconds, text = eralchemy_mermaid(render_er, url, include)
+            count = sum(1 for line in text.splitlines() if line.endswith("{"))
+            rows.append(("eralchemy mermaid_er", scope, seconds, len(text), count))
+    return rows
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+async def run(opts: argparse.Namespace) -> None:
+    start = time.perf_counter()
+    snapshot = synthetic_snapshot(
+        tables=opts.tables, columns=opts.tables * 20, foreign_keys=opts.tables * 2, seed=opts.seed
+    )
+    generated = time.perf_counter() - start
+    start = time.perf_counter()
+    SampleCatalog(snapshot)
+    indexed = time.perf_counter() - start
+    columns = sum(len(t.columns) for t in snapshot.tables)
+    print(
+        f"Synthetic catalog: {len(snapshot.tables):,} tables, {columns:,} columns, "
+        f"{len(snapshot.relationships):,} foreign keys, {len(snapshot.terms)} terms, "
+        f"{len(snapshot.lineage):,} lineage edges; generated in {generated:.2f} s, indexed in {indexed:.2f} s"
+    )
+    times = await catalog_calls(snapshot, opts.calls, opts.seed)
+    print(f"\n{opts.calls} calls each on {len(snapshot.tables):,} tables:\n")
+    print("| question | p50 | p95 | max | target (p95) | met | no such table |")
+    print("| --- | ---: | ---: | ---: | ---: | --- | ---: |")
+    for name, (values, misses) in times.items():
+        p95 = percentile(values, 95)
+        target = TARGETS_MS[name] / 1000
+        print(
+            f"| {name} | {ms(statistics.median(values))} | {ms(p95)} | {ms(max(values))} | "
+            f"<= {ms(target)} | {'yes' if p95 <= target else 'NO'} | {misses} |"
+        )
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "warehouse.db"
+        small = synthetic_snapshot(
+            tables=opts.sql_tables,
+            columns=opts.sql_tables * 20,
+            foreign_keys=opts.sql_tables * 2,
+            seed=opts.seed,
+        )
+        start = time.perf_counter()
+        write_sqlite(small, path)
+        written = time.perf_counter() - start
+        reads: list[float] = []
+        for _ in range(opts.sql_rounds):
+            seconds, sql = await introspect(path)
+            read = await sql.snapshot()
+            sql.close()
+            reads.append(seconds)
+        n_columns = sum(len(t.columns) for t in read.tables)
+        met = "met" if max(reads) <= INTROSPECTION_TARGET_S else "NOT met"
+        print(
+            f"\nSQLite file with {len(read.tables):,} tables, {n_columns:,} columns and "
+            f"{len(read.relationships):,} foreign keys (written in {written:.2f} s), read through SQLCatalog "
+            f"{opts.sql_rounds} times: median {statistics.median(reads):.2f} s, max {max(reads):.2f} s "
+            f"(target <= {INTROSPECTION_TARGET_S:.0f} s: {met})"
+        )
+        hub = max(
+            small.tables,
+            key=lambda t: sum(1 for r in small.relationships if t.name in (r.from_table, r.to_table)),
+        )
+        rows = await er_comparison(path, hub.name)
+
+    print(
+        f"\nMermaid ER diagrams of that file (time includes reading it; limit {MERMAID_MAX_TEXT:,} chars):\n"
+    )
+    print("| generator | scope | time | Mermaid characters | within limit | tables drawn |")
+    print("| --- | --- | ---: | ---: | --- | ---: |")
+    for generator, scope, seconds, chars, drawn in rows:
+        within = "yes" if chars <= MERMAID_MAX_TEXT else "no"
+        print(f"| {generator} | {scope} | {seconds:.2f} s | {chars:,} | {within} | {drawn:,} |")
+    if not any(r[0].startswith("eralchemy") for r in rows):
+        print("(eralchemy is not installed: pip install -e '.[bench]')")
+    print(
+        f"\nReproduce: python benchmarks/catalog_scale.py --tables {opts.tables} --calls {opts.calls} "
+        f"--sql-tables {opts.sql_tables} --sql-rounds {opts.sql_rounds} --seed {opts.seed}"
+    )
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    args.add_argument(
+        "--tables", type=int, default=10_000, help="tables in the catalog (20 columns, 2 keys each)"
+    )
+    args.add_argument("--calls", type=int, default=200, help="calls per question")
+    args.add_argument("--sql-tables", type=int, default=1_000, help="tables in the SQLite file")
+    args.add_argument("--sql-rounds", type=int, default=3, help="times the SQLite file is read")
+    args.add_argument("--seed", type=int, default=7)
+    asyncio.run(run(args.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
