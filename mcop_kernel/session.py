@@ -243,6 +243,8 @@ class ExplorerSession:
 
     def _wake(self, *, urgent: bool = True) -> None:
         """Wake readers waiting for events; `urgent` also cuts short readers pausing between partials."""
+        if not self._waiters and not (urgent and self._urgent):
+            return  # the common case while tokens stream: every reader is pausing
         waiters, self._waiters = self._waiters, []
         if urgent:
             waiters += self._urgent
