@@ -22,18 +22,7 @@ import time
 from .base import CatalogUnavailableError
 from .collibra_client import CollibraClient, CollibraConfig
 from .collibra_model import CatalogSnapshot, snapshot_from_collibra
-from .models import (
-    GlossaryTerm,
-    JoinPath,
-    LineageDirection,
-    LineageGraph,
-    Neighbourhood,
-    Ownership,
-    SearchHit,
-    Table,
-    TablePage,
-    TableType,
-)
+from .loaded import LoadedCatalog
 from .sample import SampleCatalog
 
 __all__ = ["CollibraCatalog", "CollibraConfig"]
@@ -41,8 +30,9 @@ __all__ = ["CollibraCatalog", "CollibraConfig"]
 log = logging.getLogger(__name__)
 
 
-class CollibraCatalog:
-    """The Catalog protocol over Collibra's tables, columns, business terms, relations and owners."""
+class CollibraCatalog(LoadedCatalog):
+    """The Catalog protocol over Collibra's tables, columns, business terms, relations and owners,
+    read on first use and answered from memory."""
 
     def __init__(self, config: CollibraConfig) -> None:
         self._config = config
@@ -110,40 +100,3 @@ class CollibraCatalog:
             time.perf_counter() - started,
         )
         return catalog
-
-    async def list_tables(
-        self,
-        *,
-        type: TableType | None = None,
-        domain: str | None = None,
-        offset: int = 0,
-        limit: int = 50,
-    ) -> TablePage:
-        catalog = await self._catalog()
-        return await catalog.list_tables(type=type, domain=domain, offset=offset, limit=limit)
-
-    async def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
-        return await (await self._catalog()).search(query, limit=limit)
-
-    async def resolve_table(self, name: str) -> str:
-        return await (await self._catalog()).resolve_table(name)
-
-    async def describe_table(self, name: str) -> Table:
-        return await (await self._catalog()).describe_table(name)
-
-    async def relationships(self, name: str, *, depth: int = 1) -> Neighbourhood:
-        return await (await self._catalog()).relationships(name, depth=depth)
-
-    async def join_path(self, start: str, end: str) -> JoinPath:
-        return await (await self._catalog()).join_path(start, end)
-
-    async def lineage(
-        self, name: str, *, direction: LineageDirection = "both", depth: int = 3
-    ) -> LineageGraph:
-        return await (await self._catalog()).lineage(name, direction=direction, depth=depth)
-
-    async def term(self, name: str) -> GlossaryTerm:
-        return await (await self._catalog()).term(name)
-
-    async def owner(self, name: str) -> Ownership:
-        return await (await self._catalog()).owner(name)

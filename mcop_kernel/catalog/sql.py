@@ -28,18 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .base import CatalogUnavailableError
 from .collibra_model import CatalogSnapshot
-from .models import (
-    GlossaryTerm,
-    JoinPath,
-    LineageDirection,
-    LineageGraph,
-    Neighbourhood,
-    Ownership,
-    SearchHit,
-    Table,
-    TablePage,
-    TableType,
-)
+from .loaded import LoadedCatalog
 from .sample import SampleCatalog
 from .sql_connect import display_url, mask, parse_url, read_only_engine
 from .sql_introspect import introspect
@@ -65,8 +54,10 @@ class SQLCatalogConfig:
     title: str = "SQL database"
 
 
-class SQLCatalog:
-    """The Catalog protocol over a database's own metadata (no data is queried, nothing is written)."""
+class SQLCatalog(LoadedCatalog):
+    """The Catalog protocol over a database's own metadata (no data is queried, nothing is written),
+    read on first use and answered from memory. Lineage comes only from views (the tables their SQL
+    reads): a database records no other, so a plain table's lineage is often empty."""
 
     def __init__(self, config: SQLCatalogConfig | str) -> None:
         self._config = SQLCatalogConfig(config) if isinstance(config, str) else config
@@ -173,42 +164,3 @@ class SQLCatalog:
         database = self._url.database or ""
         name = PurePath(database).name if self._url.get_backend_name() in ("sqlite", "duckdb") else database
         return f"{self._url.get_backend_name()} {name}".strip()
-
-    async def list_tables(
-        self,
-        *,
-        type: TableType | None = None,
-        domain: str | None = None,
-        offset: int = 0,
-        limit: int = 50,
-    ) -> TablePage:
-        catalog = await self._catalog()
-        return await catalog.list_tables(type=type, domain=domain, offset=offset, limit=limit)
-
-    async def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
-        return await (await self._catalog()).search(query, limit=limit)
-
-    async def resolve_table(self, name: str) -> str:
-        return await (await self._catalog()).resolve_table(name)
-
-    async def describe_table(self, name: str) -> Table:
-        return await (await self._catalog()).describe_table(name)
-
-    async def relationships(self, name: str, *, depth: int = 1) -> Neighbourhood:
-        return await (await self._catalog()).relationships(name, depth=depth)
-
-    async def join_path(self, start: str, end: str) -> JoinPath:
-        return await (await self._catalog()).join_path(start, end)
-
-    async def lineage(
-        self, name: str, *, direction: LineageDirection = "both", depth: int = 3
-    ) -> LineageGraph:
-        """Lineage between views and the tables their SQL reads; a database records no other, so
-        a plain table's lineage is often empty."""
-        return await (await self._catalog()).lineage(name, direction=direction, depth=depth)
-
-    async def term(self, name: str) -> GlossaryTerm:
-        return await (await self._catalog()).term(name)
-
-    async def owner(self, name: str) -> Ownership:
-        return await (await self._catalog()).owner(name)
