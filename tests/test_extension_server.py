@@ -319,3 +319,51 @@ async def test_info_never_shows_a_catalog_password(jp_fetch: Fetch) -> None:
     info = await get_json(jp_fetch, "mcop", "api", "info")
     assert info["catalog"] == "sql:postgresql://steward:***@127.0.0.1:9/dw"
     assert "pa55-w0rd-9" not in json.dumps(info)
+
+
+# ---------------------------------------------------------------------------- AG-UI
+
+
+def ag_ui_run(question: str) -> str:
+    return json.dumps(
+        {
+            "threadId": "thread-1",
+            "runId": "run-1",
+            "state": {},
+            "messages": [{"id": "m1", "role": "user", "content": question}],
+            "tools": [],
+            "context": [],
+            "forwardedProps": {},
+        }
+    )
+
+
+def sse_events(body: bytes) -> list[dict[str, Any]]:
+    lines = body.decode().splitlines()
+    return [json.loads(line.removeprefix("data: ")) for line in lines if line.startswith("data: ")]
+
+
+async def test_ag_ui_clients_get_the_answer_and_the_diagram_as_ag_ui_events(jp_fetch: Fetch) -> None:
+    question = "Show relationships between fact_bs_purchase_order and suppliers"
+    response = await jp_fetch(
+        "mcop", "ag-ui", method="POST", body=ag_ui_run(question), headers={"Accept": "text/event-stream"}
+    )
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    events = sse_events(response.body)
+    kinds = [event["type"] for event in events]
+    assert kinds[0] == "RUN_STARTED" and kinds[-1] == "RUN_FINISHED"
+    assert "TOOL_CALL_START" in kinds and "TOOL_CALL_RESULT" in kinds
+    text = "".join(event["delta"] for event in events if event["type"] == "TEXT_MESSAGE_CONTENT")
+    assert "dimv_bs_supplier" in text
+    diagram = next(event for event in events if event["type"] == "CUSTOM")
+    assert diagram["name"] == "mcop.diagram"
+    assert "dimv_bs_supplier ||--o{ fact_bs_purchase_order" in diagram["value"]["source"]
+
+
+async def test_a_bad_ag_ui_request_is_refused_clearly(jp_fetch: Fetch) -> None:
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch("mcop", "ag-ui", method="POST", body='{"messages": "nope"}')
+    assert refused.value.code == 400
+    with pytest.raises(HTTPClientError) as anonymous:
+        await jp_fetch("mcop", "ag-ui", method="POST", body=ag_ui_run("hi"), headers={"Authorization": ""})
+    assert anonymous.value.code == 403

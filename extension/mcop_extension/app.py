@@ -19,7 +19,7 @@ from mcop_kernel.secrets import redact
 from mcop_kernel.store import SQLiteStore, default_store_path
 
 from .assets import MERMAID, mermaid_dirs
-from .handlers import InfoHandler, TranscriptHandler, WebSocketHandler
+from .handlers import AGUIHandler, InfoHandler, TranscriptHandler, WebSocketHandler
 
 
 @dataclass
@@ -47,6 +47,7 @@ class ExplorerService:
             "model": self.model,
             "catalog": self.catalog,
             "protocol_versions": [1, 2],
+            "ag_ui": "POST mcop/ag-ui",
             "default_protocol": self.default_protocol,
             "ready": self.problem is None,
             "problem": self.problem,
@@ -129,6 +130,7 @@ class MCOPExtension(ExtensionApp):
             [
                 (rf"/mcop/ws/{session}", WebSocketHandler),
                 (r"/mcop/api/info", InfoHandler),
+                (r"/mcop/ag-ui", AGUIHandler),
                 (rf"/mcop/api/sessions/{session}/transcript", TranscriptHandler),
             ]
         )

@@ -15,6 +15,7 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web, websocket
 
+from mcop_kernel.ag_ui import RunInputError, ag_ui_events
 from mcop_kernel.connection import StreamConnection
 from mcop_kernel.registry import valid_session_id
 
@@ -128,6 +129,31 @@ class InfoHandler(_ExplorerHandler, APIHandler):
     @web.authenticated
     def get(self) -> None:
         self.finish(json.dumps(self.service.info()))
+
+
+class AGUIHandler(_ExplorerHandler, APIHandler):
+    """`POST {base_url}mcop/ag-ui`: one AG-UI run (the body is its run input), answered with the
+    AG-UI event stream as server-sent events."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        if self.service.sessions is None:
+            raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
+        events = ag_ui_events(
+            self.service.sessions.config, self.request.body, self.request.headers.get("Accept")
+        )
+        try:
+            first = await anext(events)
+        except RunInputError as exc:
+            raise web.HTTPError(400, str(exc)) from None
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("Cache-Control", "no-cache")
+        self.write(first)
+        await self.flush()
+        async for chunk in events:
+            self.write(chunk)
+            await self.flush()
+        self.finish()
 
 
 class TranscriptHandler(_ExplorerHandler, APIHandler):
