@@ -298,15 +298,15 @@ class ExplorerSession:
                     new_part = False
                     async for event in events:
                         delta = ""
-                        if isinstance(event, PartStartEvent):
+                        if isinstance(event, PartDeltaEvent):  # most events: one per token
+                            if isinstance(event.delta, TextPartDelta):
+                                delta = event.delta.content_delta
+                        elif isinstance(event, PartStartEvent):
                             if isinstance(event.part, TextPart):
                                 delta = event.part.content
                                 if text and new_part and not text.endswith("\n"):
                                     delta = "\n\n" + delta.lstrip()
                                 new_part = False
-                        elif isinstance(event, PartDeltaEvent):
-                            if isinstance(event.delta, TextPartDelta):
-                                delta = event.delta.content_delta
                         elif isinstance(event, FunctionToolCallEvent):
                             call = event.part
                             pending[call.tool_call_id] = call.tool_name
