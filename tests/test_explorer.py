@@ -18,7 +18,7 @@ from typing import Any
 import nbformat
 import pytest
 from jupyter_client.manager import start_new_kernel
-from nbclient import NotebookClient
+from kernel_run import RecordingClient, execute
 from nbformat import NotebookNode
 from pydantic_ai import models
 from scripted import failing
@@ -30,30 +30,6 @@ from mcop_kernel.remote import ServerAddress
 models.ALLOW_MODEL_REQUESTS = False
 
 RELATIONSHIPS = "Show relationships between fact_bs_purchase_order and suppliers"
-
-
-class RecordingClient(NotebookClient):
-    """nbclient applies `update_display_data` to the outputs it keeps; this also keeps every message."""
-
-    def __init__(self, nb: NotebookNode, **kwargs: Any):
-        super().__init__(nb, **kwargs)
-        self.messages: list[tuple[int, dict[str, Any]]] = []
-
-    def process_message(self, msg: dict[str, Any], cell: NotebookNode, cell_index: int) -> Any:
-        self.messages.append((cell_index, msg))
-        return super().process_message(msg, cell, cell_index)
-
-    def of(self, cell_index: int, msg_type: str) -> list[dict[str, Any]]:
-        return [m["content"] for i, m in self.messages if i == cell_index and m["msg_type"] == msg_type]
-
-
-def execute(cells: list[str], timeout: int = 60) -> tuple[NotebookNode, RecordingClient]:
-    """Run the cells in a fresh python3 kernel (this venv's) and return the executed notebook."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = RecordingClient(nb, timeout=timeout, kernel_name="python3")
-    client.execute()
-    return nb, client
 
 
 NOTEBOOK = [

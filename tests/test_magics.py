@@ -4,11 +4,9 @@ into the cell like `Explorer.ask`, one default explorer keeps the conversation, 
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+from kernel_run import RecordingClient, execute
 from nbformat import NotebookNode
 from pydantic_ai import models
 
@@ -29,30 +27,9 @@ CELLS = [
 ]
 
 
-class RecordingClient(NotebookClient):
-    """Keeps every iopub message as well as the outputs nbclient builds from them."""
-
-    def __init__(self, nb: NotebookNode, **kwargs: Any):
-        super().__init__(nb, **kwargs)
-        self.messages: list[tuple[int, dict[str, Any]]] = []
-
-    def process_message(self, msg: dict[str, Any], cell: NotebookNode, cell_index: int) -> Any:
-        self.messages.append((cell_index, msg))
-        return super().process_message(msg, cell, cell_index)
-
-    def updates(self, cell_index: int) -> list[str]:
-        return [
-            m["content"]["data"]["text/plain"]
-            for i, m in self.messages
-            if i == cell_index and m["msg_type"] == "update_display_data"
-        ]
-
-
 @pytest.fixture(scope="module")
 def run() -> tuple[list[list[NotebookNode]], RecordingClient]:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
-    client = RecordingClient(nb, timeout=60, kernel_name="python3")
-    client.execute()
+    nb, client = execute(CELLS)
     return [cell.outputs for cell in nb.cells], client
 
 
