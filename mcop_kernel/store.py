@@ -6,6 +6,7 @@ import contextlib
 import json
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ class SessionStore(Protocol):
         self, user: str, session_id: str, history: list[ModelMessage], exchange: Exchange, last_seq: int
     ) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class MemoryStore:
     """Keeps sessions for the life of the process (tests, scripts)."""
@@ -66,6 +69,9 @@ class MemoryStore:
             saved.transcript.append(exchange)
             saved.last_seq = last_seq
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS session (
@@ -78,23 +84,37 @@ CREATE TABLE IF NOT EXISTS exchange (
 
 
 class SQLiteStore:
-    """Sessions in one SQLite file (the default). Safe to share between threads and processes."""
+    """Sessions in one SQLite file (the default). Safe to share between threads and processes.
+
+    One connection serves every call, one call at a time: opening a connection per call cost about
+    a millisecond (and a WAL checkpoint whenever the last one closed). The file is in WAL mode with
+    `synchronous=NORMAL`: a crash of the process loses nothing; a power cut may lose the last answers.
+    """
 
     def __init__(self, path: str | Path):
         self.path = Path(path).expanduser()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, self._db.close)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+        """The shared connection, held by one thread at a time, inside one transaction."""
+        with self._lock:
+            if not self._finalizer.alive:
+                raise RuntimeError(f"the session store {self.path} is closed")
+            with self._db:
+                yield self._db
+
+    def close(self) -> None:
+        """Close the file (also done when the store is garbage-collected)."""
+        with self._lock:
+            self._finalizer()
 
     def load(self, user: str, session_id: str) -> SavedSession:
         with self._connect() as db:

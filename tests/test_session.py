@@ -222,6 +222,21 @@ async def test_history_survives_a_new_session_on_the_same_store(tmp_path: Path) 
     assert other.history == []
 
 
+async def test_many_sessions_save_at_once_through_one_store(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "sessions.sqlite")
+    sessions = [await ExplorerSession.open(f"s{i}", config(DESCRIBE, store=store)) for i in range(12)]
+    await asyncio.gather(*(collect(session, f"Question {i}") for i, session in enumerate(sessions)))
+    store.close()
+    reopened = SQLiteStore(tmp_path / "sessions.sqlite")
+    for i in range(12):
+        saved = reopened.load("local", f"s{i}")
+        assert [x.question for x in saved.transcript] == [f"Question {i}"]
+        assert saved.last_seq == sessions[i].last_seq
+    with pytest.raises(RuntimeError, match="closed"):
+        store.load("local", "s0")
+    reopened.close()
+
+
 async def test_close_ends_a_running_answer_with_an_error() -> None:
     session = await ExplorerSession.open("s", config(words(" ".join(["w"] * 100), delay=0.05)))
     session.submit("q")

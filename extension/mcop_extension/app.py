@@ -140,6 +140,7 @@ class MCOPExtension(ExtensionApp):
         stops; what was said is on disk already."""
         if self.service.sessions is not None:
             await self.service.sessions.close()
+            self.service.sessions.config.store.close()
         senders = [asyncio.ensure_future(c.wait_closed()) for c in self.service.connections]
         if senders:
             await asyncio.wait(senders, timeout=SHUTDOWN_GRACE)
