@@ -139,9 +139,6 @@ class PartialEvent:
     text: str
     kind: Literal["agent_partial"] = "agent_partial"
 
-    def merge(self, later: PartialEvent) -> PartialEvent:
-        return PartialEvent(self.delta + later.delta, later.text)
-
 
 @dataclass(frozen=True, slots=True)
 class ToolStartEvent:

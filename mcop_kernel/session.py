@@ -10,7 +10,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from pydantic_ai import Agent
 from pydantic_ai.messages import (
@@ -67,21 +67,76 @@ class Logged(NamedTuple):
     event: Event
 
 
-def coalesce(batch: list[Logged]) -> list[Logged]:
-    """Merge runs of partials into one, so a reader that fell behind gets one message, not many."""
+class AnswerText:
+    """An answer's text as it streams. A token costs an append, not a copy of the text so far: the
+    text is joined only when somebody reads it, and each reading extends the last one."""
+
+    __slots__ = ("_chunks", "_joined", "_joined_chunks", "length")
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._joined = ""
+        self._joined_chunks = 0
+        self.length = 0
+
+    def add(self, delta: str) -> int:
+        """Append a token; returns the text's new length."""
+        self._chunks.append(delta)
+        self.length += len(delta)
+        return self.length
+
+    def endswith(self, suffix: str) -> bool:
+        return bool(self._chunks) and self._chunks[-1].endswith(suffix)
+
+    def upto(self, end: int) -> str:
+        """The first `end` characters."""
+        if len(self._joined) < end:
+            self._joined += "".join(self._chunks[self._joined_chunks :])
+            self._joined_chunks = len(self._chunks)
+        return self._joined if end == len(self._joined) else self._joined[:end]
+
+    def __str__(self) -> str:
+        return self.upto(self.length)
+
+
+class _Token(NamedTuple):
+    """A piece of answer text as the log holds it: the text so far is `text.upto(end)`."""
+
+    delta: str
+    text: AnswerText
+    end: int
+
+
+class _Entry(NamedTuple):
+    seq: int
+    answer: int
+    event: Event | _Token
+
+
+def coalesce(batch: list[_Entry]) -> list[Logged]:
+    """The events of `batch`, each run of tokens of one answer merged into one partial, so a reader
+    that fell behind gets one message, not many."""
     out: list[Logged] = []
+    deltas: list[str] = []
+    last: _Entry | None = None  # the latest token of the run being merged
     for item in batch:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and isinstance(item.event, PartialEvent)
-            and isinstance(last.event, PartialEvent)
-            and last.answer == item.answer
-        ):
-            out[-1] = Logged(item.seq, item.answer, last.event.merge(item.event))
+        if last is not None and not (isinstance(item.event, _Token) and item.answer == last.answer):
+            out.append(_partial(last, deltas))
+            deltas, last = [], None
+        if isinstance(item.event, _Token):
+            deltas.append(item.event.delta)
+            last = item
         else:
-            out.append(item)
+            out.append(Logged(item.seq, item.answer, item.event))
+    if last is not None:
+        out.append(_partial(last, deltas))
     return out
+
+
+def _partial(last: _Entry, deltas: list[str]) -> Logged:
+    token = cast(_Token, last.event)
+    delta = deltas[0] if len(deltas) == 1 else "".join(deltas)
+    return Logged(last.seq, last.answer, PartialEvent(delta, token.text.upto(token.end)))
 
 
 class ExplorerSession:
@@ -94,7 +149,7 @@ class ExplorerSession:
         self.config = config
         self.history: list[ModelMessage] = []
         self.transcript: list[Exchange] = []
-        self._log: list[Logged] = []
+        self._log: list[_Entry] = []
         self._seqs: list[int] = []
         self._next_seq = 1
         self._answers = 0
@@ -183,8 +238,9 @@ class ExplorerSession:
         return min(self._delivered, self._answer_start - 1)
 
     def events_since(self, seq: int) -> list[Logged]:
-        """Logged events after `seq` (answers finished long ago are no longer there)."""
-        return self._log[bisect.bisect_right(self._seqs, seq) :]
+        """Logged events after `seq`, partials coalesced (answers finished long ago are no longer
+        there)."""
+        return coalesce(self._log[bisect.bisect_right(self._seqs, seq) :])
 
     async def follow(
         self, after_seq: int = 0, *, pause: Callable[[], float] | None = None
@@ -201,7 +257,7 @@ class ExplorerSession:
                 batch = self.events_since(cursor)
                 if batch:
                     cursor = batch[-1].seq
-                    yield coalesce(batch)
+                    yield batch
                     if pause is not None and isinstance(batch[-1].event, PartialEvent):
                         await self._pause(pause())
                 elif self._closing and self._worker is None:
@@ -237,9 +293,18 @@ class ExplorerSession:
     def _emit(self, answer: int, event: Event) -> None:
         seq = self._next_seq
         self._next_seq += 1
-        self._log.append(Logged(seq, answer, event))
+        self._log.append(_Entry(seq, answer, event))
         self._seqs.append(seq)
-        self._wake(urgent=not isinstance(event, PartialEvent))
+        self._wake()
+
+    def _emit_text(self, answer: int, text: AnswerText, delta: str) -> None:
+        """Log a token (the hot path: one per token, so it does as little as it can)."""
+        seq = self._next_seq
+        self._next_seq = seq + 1
+        self._log.append(_Entry(seq, answer, _Token(delta, text, text.add(delta))))
+        self._seqs.append(seq)
+        if self._waiters:
+            self._wake(urgent=False)
 
     def _wake(self, *, urgent: bool = True) -> None:
         """Wake readers waiting for events; `urgent` also cuts short readers pausing between partials."""
@@ -258,11 +323,16 @@ class ExplorerSession:
         (The last answer keeps its partials until then, so a reader never misses a delta.)"""
         oldest = self._answers - self.config.keep_answers
         failed = {item.answer for item in self._log if isinstance(item.event, ErrorEvent)}
-        kept: list[Logged] = []
-        for item in coalesce([item for item in self._log if item.answer > oldest]):
-            if isinstance(item.event, PartialEvent) and item.answer not in failed:
-                continue
-            kept.append(item)
+        kept = [
+            _Entry(*item)
+            for item in coalesce(
+                [
+                    item
+                    for item in self._log
+                    if item.answer > oldest and (item.answer in failed or not isinstance(item.event, _Token))
+                ]
+            )
+        ]
         self._log = kept
         self._seqs = [item.seq for item in kept]
 
@@ -284,7 +354,7 @@ class ExplorerSession:
     async def _answer(self, answer: int, question: str) -> None:
         deps = ExplorerDeps(catalog=self.config.catalog)
         exchange = Exchange(question=question)
-        text = ""
+        text = AnswerText()
         pending: dict[str, str] = {}
         history: list[ModelMessage] | None = None
         self._compact()
@@ -304,7 +374,7 @@ class ExplorerSession:
                         elif isinstance(event, PartStartEvent):
                             if isinstance(event.part, TextPart):
                                 delta = event.part.content
-                                if text and new_part and not text.endswith("\n"):
+                                if text.length and new_part and not text.endswith("\n"):
                                     delta = "\n\n" + delta.lstrip()
                                 new_part = False
                         elif isinstance(event, FunctionToolCallEvent):
@@ -322,55 +392,57 @@ class ExplorerSession:
                             self._emit(answer, ToolEvent(part.tool_name, content, part.tool_call_id))
                         elif isinstance(event, AgentRunResultEvent):
                             history = event.result.all_messages()
-                            if not text:
+                            if not text.length:
                                 delta = event.result.output
                         if delta:
-                            text += delta
-                            self._emit(answer, PartialEvent(delta, text))
+                            self._emit_text(answer, text, delta)
         except asyncio.CancelledError:
             self._streaming = False
             if self._closing:
                 await self._fail(
-                    answer, exchange, "The server stopped; the answer was not finished.", "cancelled"
+                    answer, exchange, text, "The server stopped; the answer was not finished.", "cancelled"
                 )
                 raise
-            await self._fail(answer, exchange, "Answer cancelled.", "cancelled")
+            await self._fail(answer, exchange, text, "Answer cancelled.", "cancelled")
             return
         except TimeoutError:
             self._streaming = False
             limit = self.config.timeout
             await self._fail(
-                answer, exchange, f"Request timeout ({limit:g}s). Please try a simpler query.", "timeout"
+                answer,
+                exchange,
+                text,
+                f"Request timeout ({limit:g}s). Please try a simpler query.",
+                "timeout",
             )
             return
         except Exception as exc:
             self._streaming = False
             code, message = _describe_failure(exc, pending)
             log.warning("answer failed in session %s: %s", self.session_id, message)
-            await self._fail(answer, exchange, message, code)
+            await self._fail(answer, exchange, text, message, code)
             return
         self._streaming = False
         diagram = deps.diagram.source if deps.diagram else None
-        exchange.answer, exchange.diagram = text, diagram
+        exchange.answer, exchange.diagram = str(text), diagram
         self.history = history or self.history
         self.transcript.append(exchange)
         await asyncio.shield(self._save(exchange, last_seq=self._next_seq))
-        self._emit(answer, AgentEvent(text, diagram, tuple(t["tool_name"] for t in exchange.tools)))
+        self._emit(
+            answer, AgentEvent(exchange.answer, diagram, tuple(t["tool_name"] for t in exchange.tools))
+        )
         self._answer_start = None
 
-    async def _fail(self, answer: int, exchange: Exchange, message: str, code: ErrorCode) -> None:
+    async def _fail(
+        self, answer: int, exchange: Exchange, text: AnswerText, message: str, code: ErrorCode
+    ) -> None:
+        """End the answer with an error; the transcript keeps the text its readers saw."""
         exchange.error = message
-        exchange.answer = self._partial_text(answer)
+        exchange.answer = str(text)
         self.transcript.append(exchange)
         self._emit(answer, ErrorEvent(message, code))
         self._answer_start = None
         await asyncio.shield(self._save(exchange, last_seq=self.last_seq))
-
-    def _partial_text(self, answer: int) -> str:
-        """The text an unfinished answer had streamed: what its readers saw before it ended."""
-        partials = [item.event for item in self._log if item.answer == answer]
-        last = next((event for event in reversed(partials) if isinstance(event, PartialEvent)), None)
-        return last.text if last else ""
 
     async def _save(self, exchange: Exchange, *, last_seq: int) -> None:
         """Store the exchange; `last_seq` is the number of the answer's final event."""
