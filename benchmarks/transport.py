@@ -130,12 +130,14 @@ def launch(name: str, sc: Scenario, workdir: Path) -> tuple[Server, int]:
 
 
 async def start(name: str, sc: Scenario, workdir: Path, expected: str) -> Server:
-    """A started, listening and warmed-up server; raises ChildFailed (the process stopped) if not."""
+    """A started, listening, settled (its startup work done) and warmed-up server; raises
+    ChildFailed (the process stopped) if not."""
     if name == "extension" and importlib.util.find_spec("mcop_extension") is None:
         raise ChildFailed("mcop_extension is not importable (extension/mcop_extension not installed yet)")
     server, port = launch(name, sc, workdir)
     try:
         await server.child.wait_listening(port, timeout=60)
+        await server.child.wait_idle(timeout=30)
         warm = await run_load(partial(server.url, "warmup"), server.headers, 1, expected, 60)
         if warm[0].error:
             raise ChildFailed(f"warm-up answer failed: {warm[0].error}\n{server.child.log_tail()}")

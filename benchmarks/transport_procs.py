@@ -117,6 +117,18 @@ class Child:
             f"{self.name} did not listen on port {port} within {timeout:g} s:\n{self.log_tail()}"
         )
 
+    async def wait_idle(self, timeout: float, quiet: float = 0.5, busy: float = 0.01) -> bool:
+        """Return once the child used less than `busy` CPU seconds in `quiet` seconds: a server
+        keeps working for a while after it listens (Jupyter's extensions finish starting in the
+        background), which must not be counted against the first answers. False on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.running():
+            before = self.cpu()
+            await asyncio.sleep(quiet)
+            if self.cpu().since(before) < busy:
+                return True
+        return False
+
     async def wait_exit(self, timeout: float) -> int:
         """The exit code, once the child ends by itself; raise ChildFailed (and stop it) on timeout."""
         deadline = time.monotonic() + timeout
