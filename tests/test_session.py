@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,41 @@ async def test_a_slow_reader_gets_partials_merged_not_one_per_token() -> None:
         if any(item.event.kind == "agent" for item in batch):
             break
     assert partial_messages < 30
+
+
+async def test_every_partial_carries_the_text_so_far_wherever_a_reader_joins() -> None:
+    """v1 clients show `text`; it must be exactly the deltas so far, for a reader that keeps up, a
+    slow one, one that joins mid-answer and one that reads everything again afterwards, across the
+    tool call that splits the answer's text."""
+    lead, rest = [f"l{i} " for i in range(100)], [f"r{i} " for i in range(100)]
+    model = tool_then_text("describe_table", {"table": "suppliers"}, lead, rest, delay=0.001)
+    session = await ExplorerSession.open("s", config(model))
+
+    async def read(after: int, pause: float) -> list[PartialEvent]:
+        partials: list[PartialEvent] = []
+        async for batch in session.follow(after):
+            partials += [item.event for item in batch if isinstance(item.event, PartialEvent)]
+            if any(item.event.kind == "agent" for item in batch):
+                return partials
+            await asyncio.sleep(pause)
+        return partials
+
+    session.submit("q")
+    keeping_up = asyncio.create_task(read(0, 0))
+    slow = asyncio.create_task(read(0, 0.03))
+    while session.last_seq < 50:  # some way into the first 100 tokens
+        await asyncio.sleep(0.005)
+    mid_answer = asyncio.create_task(read(session.last_seq, 0.01))
+    runs = [await keeping_up, await slow, await mid_answer, await read(0, 0)]
+    answer = "".join(lead) + "\n\n" + "".join(rest)
+    for partials in runs:
+        assert partials[-1].text == answer
+        assert all(b.text == a.text + b.delta for a, b in itertools.pairwise(partials))
+    assert runs[0][0].text == runs[0][0].delta
+    assert len(runs[1]) < len(runs[0])
+    start = runs[2][0]
+    assert 0 < len(start.text) - len(start.delta) < len(answer)
+    assert [p.text for p in runs[3]] == ["".join(lead), answer]  # one partial each side of the tool
 
 
 async def test_a_reconnecting_reader_gets_what_it_missed() -> None:
