@@ -6,7 +6,7 @@ Run with:
     python benchmarks/catalog_scale.py --calls 50 --sql-tables 300   # a quick run
 
 The catalog is `mcop_kernel.catalog.synthetic.synthetic_snapshot()`: 10,000 tables, 200,000 columns,
-20,000 foreign keys, glossary terms and lineage, the same for the same seed, served by `SampleCatalog`.
+20,000 foreign keys, glossary terms and lineage, the same for the same seed, served by `SnapshotCatalog`.
 Each call is timed on its own (wall clock, `time.perf_counter`); the table gives medians and 95th
 percentiles against the targets. "relationships + ER" is what the `show_er_diagram` tool does for one
 table: resolve the name, read its neighbourhood (depth 1) and draw the `erDiagram`. The SQLite file holds
@@ -30,8 +30,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mcop_kernel.catalog import CatalogLookupError, SampleCatalog, Table
-from mcop_kernel.catalog.collibra_model import CatalogSnapshot
+from mcop_kernel.catalog import CatalogLookupError, SnapshotCatalog, Table
+from mcop_kernel.catalog.snapshot import CatalogSnapshot
 from mcop_kernel.catalog.sql import SQLCatalog, SQLCatalogConfig
 from mcop_kernel.catalog.synthetic import synthetic_snapshot, write_sqlite
 from mcop_kernel.diagrams import MERMAID_MAX_TEXT, er_diagram
@@ -94,7 +94,7 @@ def forgiving_names(rng: random.Random, tables: Sequence[Table], count: int) -> 
     return names
 
 
-async def show_er(catalog: SampleCatalog, name: str) -> int:
+async def show_er(catalog: SnapshotCatalog, name: str) -> int:
     """What `show_er_diagram` does for one table."""
     resolved = await catalog.resolve_table(name)
     hood = await catalog.relationships(resolved, depth=1)
@@ -105,7 +105,7 @@ async def show_er(catalog: SampleCatalog, name: str) -> int:
 async def catalog_calls(
     snapshot: CatalogSnapshot, calls: int, seed: int
 ) -> dict[str, tuple[list[float], int]]:
-    catalog = SampleCatalog(snapshot)
+    catalog = SnapshotCatalog(snapshot)
     rng = random.Random(seed)
     queries = [SEARCHES[i % len(SEARCHES)] for i in range(calls)]
     described = forgiving_names(rng, snapshot.tables, calls)
@@ -195,7 +195,7 @@ async def run(opts: argparse.Namespace) -> None:
     )
     generated = time.perf_counter() - start
     start = time.perf_counter()
-    SampleCatalog(snapshot)
+    SnapshotCatalog(snapshot)
     indexed = time.perf_counter() - start
     columns = sum(len(t.columns) for t in snapshot.tables)
     print(

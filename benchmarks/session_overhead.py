@@ -21,7 +21,7 @@ import time
 from pydantic_ai.messages import PartDeltaEvent, PartStartEvent, TextPart, TextPartDelta
 
 from mcop_kernel.agent import ExplorerDeps, build_agent
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 from mcop_kernel.config import synthetic_model
 from mcop_kernel.session import ExplorerSession, SessionConfig
 
@@ -47,7 +47,7 @@ async def through_session(config: SessionConfig) -> int:
 
 
 async def measure(tokens: int, rounds: int) -> dict[str, list[float]]:
-    config = SessionConfig(build_agent(synthetic_model(tokens)), SampleCatalog.load())
+    config = SessionConfig(build_agent(synthetic_model(tokens)), sample_catalog())
     runs = {"pydantic-ai": pydantic_ai_alone, "session": through_session}
     for run in runs.values():  # warm up imports and caches
         await run(config)

@@ -24,7 +24,7 @@ from transport_client import Answer, describe
 
 from mcop_kernel.agent import ExplorerDeps, build_agent
 from mcop_kernel.catalog.base import Catalog
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 from mcop_kernel.config import SyntheticStream, synthetic_model
 
 
@@ -55,7 +55,7 @@ async def one_answer(agent: Agent[ExplorerDeps, str], catalog: Catalog, expected
 
 async def measure(clients: int, tokens: int, delay: float, deadline: float) -> tuple[float, list[Answer]]:
     agent = build_agent(synthetic_model(tokens, delay))
-    catalog = SampleCatalog.load()
+    catalog = sample_catalog()
     expected = "".join(SyntheticStream(tokens).words())
 
     async def guarded() -> Answer:

@@ -31,7 +31,7 @@ import json
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from mcop_kernel.agent import ExplorerDeps, build_agent
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 from mcop_kernel.config import SyntheticStream, synthetic_model
 
 HOST = "127.0.0.1"
@@ -42,7 +42,7 @@ HOST = "127.0.0.1"
 
 def original_app(tokens: int, delay: float) -> FastAPI:
     explorer_agent = build_agent(synthetic_model(tokens, delay))
-    catalog = SampleCatalog.load()
+    catalog = sample_catalog()
 
     class ConnectionManager:
         """Manage active WebSocket connections."""

@@ -131,9 +131,9 @@ def open_catalog(spec: str | None = None) -> Catalog:
     """The catalog a setting names."""
     spec = (spec or os.environ.get("MCOP_CATALOG") or DEFAULT_CATALOG).strip()
     if spec == "sample":
-        from .catalog.sample import SampleCatalog
+        from .catalog.sample import sample_catalog
 
-        return SampleCatalog.load()
+        return sample_catalog()
     if spec.startswith("python:"):
         return _catalog_from_python(spec.removeprefix("python:"))
     if spec.startswith("sql:"):

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 
 DELAY = 1.5
 """Seconds every catalog call blocks for."""
@@ -29,7 +29,7 @@ class SlowCatalog:
     description = "the sample catalog, slowly"
 
     def __init__(self) -> None:
-        self._sample = SampleCatalog.load()
+        self._sample = sample_catalog()
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self._sample, name)

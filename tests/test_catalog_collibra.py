@@ -16,7 +16,7 @@ from collibra_server import CLIENT_ID, CLIENT_SECRET, PASSWORD, USER, FakeCollib
 from pydantic_ai import models
 
 from mcop_kernel import AgentEvent, ConfigError, ExplorerSession, open_catalog, session_config
-from mcop_kernel.catalog import Catalog, CatalogUnavailableError, SampleCatalog
+from mcop_kernel.catalog import Catalog, CatalogUnavailableError, sample_catalog
 from mcop_kernel.catalog.collibra import CollibraCatalog, CollibraConfig
 from mcop_kernel.catalog.sample import bundled_snapshot
 
@@ -43,7 +43,7 @@ def oauth(server: FakeCollibra, **overrides: Any) -> CollibraCatalog:
 
 
 async def test_answers_like_the_sample_catalog(collibra: FakeCollibra) -> None:
-    catalog, sample = basic(collibra), SampleCatalog.load()
+    catalog, sample = basic(collibra), sample_catalog()
     assert isinstance(catalog, Catalog)
     snapshot, expected = await catalog.snapshot(), bundled_snapshot()
     assert snapshot.tables == expected.tables

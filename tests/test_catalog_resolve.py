@@ -6,13 +6,20 @@ import time
 
 import pytest
 
-from mcop_kernel.catalog import CatalogLookupError, CatalogSnapshot, Column, SampleCatalog, Table
+from mcop_kernel.catalog import (
+    CatalogLookupError,
+    CatalogSnapshot,
+    Column,
+    SnapshotCatalog,
+    Table,
+    sample_catalog,
+)
 from mcop_kernel.catalog.resolve import SearchIndex, key, singular
 
 
 @pytest.fixture(scope="module")
-def catalog() -> SampleCatalog:
-    return SampleCatalog.load()
+def catalog() -> SnapshotCatalog:
+    return sample_catalog()
 
 
 @pytest.mark.parametrize(
@@ -42,15 +49,15 @@ def catalog() -> SampleCatalog:
         ("Purchase Order (Staging)", "stg_bs_purchase_order"),
     ],
 )
-async def test_resolves_what_people_type(catalog: SampleCatalog, query: str, table: str) -> None:
+async def test_resolves_what_people_type(catalog: SnapshotCatalog, query: str, table: str) -> None:
     assert await catalog.resolve_table(query) == table
 
 
-async def test_describe_accepts_forgiving_names(catalog: SampleCatalog) -> None:
+async def test_describe_accepts_forgiving_names(catalog: SnapshotCatalog) -> None:
     assert (await catalog.describe_table("suppliers")).name == "dimv_bs_supplier"
 
 
-async def test_unknown_names_suggest_close_ones(catalog: SampleCatalog) -> None:
+async def test_unknown_names_suggest_close_ones(catalog: SnapshotCatalog) -> None:
     with pytest.raises(CatalogLookupError) as error:
         await catalog.resolve_table("supplyer")
     assert error.value.kind == "table" and not error.value.ambiguous
@@ -58,12 +65,12 @@ async def test_unknown_names_suggest_close_ones(catalog: SampleCatalog) -> None:
     assert error.value.suggestions[0] == "dimv_bs_supplier"
 
 
-async def test_names_that_mean_nothing_say_so(catalog: SampleCatalog) -> None:
+async def test_names_that_mean_nothing_say_so(catalog: SnapshotCatalog) -> None:
     with pytest.raises(CatalogLookupError, match="No table named 'zebra crossings'"):
         await catalog.describe_table("zebra crossings")
 
 
-async def test_ambiguous_names_list_the_candidates(catalog: SampleCatalog) -> None:
+async def test_ambiguous_names_list_the_candidates(catalog: SnapshotCatalog) -> None:
     with pytest.raises(CatalogLookupError) as error:
         await catalog.resolve_table("lines")
     assert error.value.ambiguous
@@ -71,7 +78,7 @@ async def test_ambiguous_names_list_the_candidates(catalog: SampleCatalog) -> No
     assert "Which one?" in error.value.message
 
 
-async def test_search_ranks_the_supplier_dimension_first(catalog: SampleCatalog) -> None:
+async def test_search_ranks_the_supplier_dimension_first(catalog: SnapshotCatalog) -> None:
     hits = await catalog.search("supplier")
     assert (hits[0].kind, hits[0].name) == ("table", "dimv_bs_supplier")
     assert ("term", "Supplier") in [(h.kind, h.name) for h in hits[:3]]
@@ -79,13 +86,13 @@ async def test_search_ranks_the_supplier_dimension_first(catalog: SampleCatalog)
     assert all(h.snippet and len(h.snippet) <= 120 for h in hits)
 
 
-async def test_search_finds_terms_by_synonym(catalog: SampleCatalog) -> None:
+async def test_search_finds_terms_by_synonym(catalog: SnapshotCatalog) -> None:
     hits = await catalog.search("vendor")
     assert (hits[0].kind, hits[0].name) == ("term", "Supplier")
     assert "Vendor" in hits[0].snippet
 
 
-async def test_search_finds_columns_with_their_table(catalog: SampleCatalog) -> None:
+async def test_search_finds_columns_with_their_table(catalog: SnapshotCatalog) -> None:
     hits = await catalog.search("net order value", limit=20)
     columns = {(h.table, h.name) for h in hits if h.kind == "column"}
     assert ("fact_bs_purchase_order", "net_order_value") in columns
@@ -93,11 +100,11 @@ async def test_search_finds_columns_with_their_table(catalog: SampleCatalog) -> 
 
 
 @pytest.mark.parametrize("query", ["", "   ", "?!"])
-async def test_empty_search_finds_nothing(catalog: SampleCatalog, query: str) -> None:
+async def test_empty_search_finds_nothing(catalog: SnapshotCatalog, query: str) -> None:
     assert await catalog.search(query) == []
 
 
-async def test_search_respects_the_limit(catalog: SampleCatalog) -> None:
+async def test_search_respects_the_limit(catalog: SnapshotCatalog) -> None:
     assert len(await catalog.search("key", limit=3)) == 3
 
 
@@ -140,7 +147,7 @@ def test_plural_and_spelling_forms_share_a_key() -> None:
     ]
 
 
-async def test_terms_resolve_forgivingly(catalog: SampleCatalog) -> None:
+async def test_terms_resolve_forgivingly(catalog: SnapshotCatalog) -> None:
     assert (await catalog.term("Purchase orders")).name == "Purchase Order"
     assert (await catalog.term("cost center")).name == "Cost Centre"
     with pytest.raises(CatalogLookupError, match="Did you mean: Incoterms"):
@@ -165,7 +172,7 @@ async def test_a_large_catalog_answers_quickly() -> None:
         )
         for i in range(5000)
     )
-    big = SampleCatalog(CatalogSnapshot(tables=tables))
+    big = SnapshotCatalog(CatalogSnapshot(tables=tables))
     started = time.perf_counter()
     for i in range(0, 5000, 250):
         assert await big.resolve_table(f"entity {i}") == f"fact_area{i % 50}_entity_{i}"

@@ -14,30 +14,31 @@ from mcop_kernel.catalog import (
     Column,
     ForeignKey,
     Relationship,
-    SampleCatalog,
+    SnapshotCatalog,
     Table,
     TableSummary,
+    sample_catalog,
     snapshot_from_collibra,
 )
 
 
 @pytest.fixture(scope="module")
-def catalog() -> SampleCatalog:
-    return SampleCatalog.load()
+def catalog() -> SnapshotCatalog:
+    return sample_catalog()
 
 
-def marts(catalog: SampleCatalog) -> list[Table]:
+def marts(catalog: SnapshotCatalog) -> list[Table]:
     return [t for t in catalog.snapshot.tables if t.type in ("FACT", "DIMENSION")]
 
 
-async def test_is_a_catalog_that_says_what_it_is(catalog: SampleCatalog) -> None:
+async def test_is_a_catalog_that_says_what_it_is(catalog: SnapshotCatalog) -> None:
     assert isinstance(catalog, Catalog)
     assert (
         catalog.description == f"Sample procurement catalog ({len(catalog.snapshot.tables)} tables, bundled)"
     )
 
 
-async def test_the_named_tables_exist_with_their_types(catalog: SampleCatalog) -> None:
+async def test_the_named_tables_exist_with_their_types(catalog: SnapshotCatalog) -> None:
     order = await catalog.describe_table("fact_bs_purchase_order")
     supplier = await catalog.describe_table("dimv_bs_supplier")
     assert (order.type, order.display_name, order.domain) == ("FACT", "Purchase Order", "Procurement")
@@ -46,7 +47,7 @@ async def test_the_named_tables_exist_with_their_types(catalog: SampleCatalog) -
     assert order.column("supplier_key") == order.column("SUPPLIER_KEY")
 
 
-async def test_marts_are_many_and_fully_described(catalog: SampleCatalog) -> None:
+async def test_marts_are_many_and_fully_described(catalog: SnapshotCatalog) -> None:
     tables = marts(catalog)
     assert len(tables) >= 20
     assert {t.type for t in tables} == {"FACT", "DIMENSION"}
@@ -57,13 +58,13 @@ async def test_marts_are_many_and_fully_described(catalog: SampleCatalog) -> Non
         assert table.owner.email and table.owner.email.endswith("@example.com")
 
 
-async def test_statuses_are_mostly_approved(catalog: SampleCatalog) -> None:
+async def test_statuses_are_mostly_approved(catalog: SnapshotCatalog) -> None:
     statuses = [t.status for t in catalog.snapshot.tables]
     assert statuses.count("Approved") > len(statuses) * 0.8
     assert "Candidate" in statuses and "Under Review" in statuses
 
 
-async def test_every_foreign_key_points_at_an_existing_column(catalog: SampleCatalog) -> None:
+async def test_every_foreign_key_points_at_an_existing_column(catalog: SnapshotCatalog) -> None:
     tables = {t.name: t for t in catalog.snapshot.tables}
     keys = [(t, c) for t in tables.values() for c in t.columns if c.foreign_key]
     assert len(keys) >= 40
@@ -77,7 +78,7 @@ async def test_every_foreign_key_points_at_an_existing_column(catalog: SampleCat
     }
 
 
-async def test_facts_reference_dimensions_many_to_one(catalog: SampleCatalog) -> None:
+async def test_facts_reference_dimensions_many_to_one(catalog: SnapshotCatalog) -> None:
     hood = await catalog.relationships("fact_bs_purchase_order")
     outgoing = {r.to_table: r for r in hood.relationships if r.from_table == "fact_bs_purchase_order"}
     assert outgoing["dimv_bs_supplier"].cardinality == "many-to-one"
@@ -87,7 +88,7 @@ async def test_facts_reference_dimensions_many_to_one(catalog: SampleCatalog) ->
     assert any(r.to_table == "fact_bs_purchase_order" for r in lines.relationships)
 
 
-async def test_every_column_term_link_resolves_both_ways(catalog: SampleCatalog) -> None:
+async def test_every_column_term_link_resolves_both_ways(catalog: SnapshotCatalog) -> None:
     tables = {t.name: t for t in catalog.snapshot.tables}
     terms = {t.name: t for t in catalog.snapshot.terms}
     assert len(terms) >= 15
@@ -103,7 +104,7 @@ async def test_every_column_term_link_resolves_both_ways(catalog: SampleCatalog)
             assert described is not None and term.name in described.terms, ref
 
 
-async def test_terms_resolve_by_synonym(catalog: SampleCatalog) -> None:
+async def test_terms_resolve_by_synonym(catalog: SnapshotCatalog) -> None:
     supplier = await catalog.term("vendors")
     assert supplier.name == "Supplier" and "Vendor" in supplier.synonyms
     assert "dimv_bs_supplier.supplier_number" in supplier.columns
@@ -112,14 +113,14 @@ async def test_terms_resolve_by_synonym(catalog: SampleCatalog) -> None:
     assert error.value.kind == "glossary term"
 
 
-async def test_owner_and_steward(catalog: SampleCatalog) -> None:
+async def test_owner_and_steward(catalog: SnapshotCatalog) -> None:
     owners = await catalog.owner("purchase orders")
     assert owners.table == "fact_bs_purchase_order"
     assert owners.owner is not None and owners.owner.role == "Owner"
     assert owners.steward is not None and owners.steward.role == "Steward"
 
 
-async def test_lineage_reaches_sap_through_staging(catalog: SampleCatalog) -> None:
+async def test_lineage_reaches_sap_through_staging(catalog: SnapshotCatalog) -> None:
     graph = await catalog.lineage("fact_bs_purchase_order", direction="upstream", depth=3)
     types = {t.name: t.type for t in graph.tables}
     into_fact = [e for e in graph.edges if e.target == "fact_bs_purchase_order"]
@@ -132,7 +133,7 @@ async def test_lineage_reaches_sap_through_staging(catalog: SampleCatalog) -> No
     assert {t.type for t in shallow.tables} == {"FACT", "STAGING"}
 
 
-async def test_lineage_downstream_from_a_source(catalog: SampleCatalog) -> None:
+async def test_lineage_downstream_from_a_source(catalog: SnapshotCatalog) -> None:
     graph = await catalog.lineage("EKKO", direction="downstream", depth=2)
     names = [t.name for t in graph.tables]
     assert names[0] == "EKKO"
@@ -140,7 +141,7 @@ async def test_lineage_downstream_from_a_source(catalog: SampleCatalog) -> None:
     assert all(e.source in names and e.target in names for e in graph.edges)
 
 
-async def test_join_path_from_invoices_to_suppliers(catalog: SampleCatalog) -> None:
+async def test_join_path_from_invoices_to_suppliers(catalog: SnapshotCatalog) -> None:
     direct = await catalog.join_path("invoice", "supplier")
     assert direct.tables == ["fact_bs_invoice", "dimv_bs_supplier"]
     via_header = await catalog.join_path("invoice lines", "suppliers")
@@ -148,7 +149,7 @@ async def test_join_path_from_invoices_to_suppliers(catalog: SampleCatalog) -> N
     assert (await catalog.join_path("supplier", "dimv_bs_supplier")).steps == ()
 
 
-async def test_join_path_prefers_shared_facts_over_shared_dimensions(catalog: SampleCatalog) -> None:
+async def test_join_path_prefers_shared_facts_over_shared_dimensions(catalog: SnapshotCatalog) -> None:
     path = await catalog.join_path("goods receipt", "purchase requisition")
     assert path.tables == [
         "fact_bs_goods_receipt",
@@ -157,13 +158,13 @@ async def test_join_path_prefers_shared_facts_over_shared_dimensions(catalog: Sa
     ]
 
 
-async def test_no_join_path_is_a_lookup_error(catalog: SampleCatalog) -> None:
+async def test_no_join_path_is_a_lookup_error(catalog: SnapshotCatalog) -> None:
     with pytest.raises(CatalogLookupError) as error:
         await catalog.join_path("EKKO", "supplier")
     assert error.value.kind == "join path" and error.value.query == "EKKO -> dimv_bs_supplier"
 
 
-async def test_neighbourhood_grows_with_depth(catalog: SampleCatalog) -> None:
+async def test_neighbourhood_grows_with_depth(catalog: SnapshotCatalog) -> None:
     near = await catalog.relationships("suppliers", depth=1)
     far = await catalog.relationships("suppliers", depth=2)
     assert near.center == "dimv_bs_supplier" and near.tables[0].name == "dimv_bs_supplier"
@@ -174,7 +175,7 @@ async def test_neighbourhood_grows_with_depth(catalog: SampleCatalog) -> None:
         assert all(r.from_table in names and r.to_table in names for r in hood.relationships)
 
 
-async def test_listing_pages_through_every_table_in_a_stable_order(catalog: SampleCatalog) -> None:
+async def test_listing_pages_through_every_table_in_a_stable_order(catalog: SnapshotCatalog) -> None:
     first = await catalog.list_tables(limit=1000)
     assert first.total == len(catalog.snapshot.tables) == len(first.items)
     types = [s.type for s in first.items]
@@ -190,7 +191,7 @@ async def test_listing_pages_through_every_table_in_a_stable_order(catalog: Samp
     assert paged == list(first.items)
 
 
-async def test_listing_filters_by_type_and_domain(catalog: SampleCatalog) -> None:
+async def test_listing_filters_by_type_and_domain(catalog: SnapshotCatalog) -> None:
     dims = await catalog.list_tables(type="DIMENSION", limit=5)
     assert dims.total >= 10 and len(dims.items) == 5 and all(s.type == "DIMENSION" for s in dims.items)
     sources = await catalog.list_tables(domain="source systems")
@@ -299,10 +300,10 @@ async def test_serves_any_snapshot() -> None:
             Relationship(id="r", from_table="b", from_columns=("a_id",), to_table="a", to_columns=("id",)),
         ),
     )
-    small = SampleCatalog(snapshot)
+    small = SnapshotCatalog(snapshot)
     assert small.description == "Catalog snapshot (3 tables, in memory)"
     assert (await small.join_path("a", "b")).tables == ["a", "b"]
     with pytest.raises(CatalogLookupError):
         await small.join_path("a", "c")
     with pytest.raises(ValueError, match="two tables"):
-        SampleCatalog(CatalogSnapshot(tables=(table("a"), table("a"))))
+        SnapshotCatalog(CatalogSnapshot(tables=(table("a"), table("a"))))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mcop_kernel.catalog import CatalogSnapshot, SampleCatalog
+from mcop_kernel.catalog import CatalogSnapshot, SnapshotCatalog
 from mcop_kernel.catalog.sql import SQLCatalog
 from mcop_kernel.catalog.synthetic import synthetic_snapshot, write_sqlite
 from mcop_kernel.diagrams import MERMAID_MAX_TEXT, er_diagram, lineage_diagram
@@ -30,8 +30,8 @@ def large() -> CatalogSnapshot:
 
 
 @pytest.fixture(scope="module")
-def large_catalog(large: CatalogSnapshot) -> SampleCatalog:
-    return SampleCatalog(large)
+def large_catalog(large: CatalogSnapshot) -> SnapshotCatalog:
+    return SnapshotCatalog(large)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_writing_replaces_an_existing_file(small: CatalogSnapshot, tmp_path: Pat
 
 
 async def test_diagrams_of_the_large_catalog_stay_within_mermaid_s_limit(
-    large: CatalogSnapshot, large_catalog: SampleCatalog
+    large: CatalogSnapshot, large_catalog: SnapshotCatalog
 ) -> None:
     catalog = large_catalog
     degree = Counter(name for r in large.relationships for name in (r.from_table, r.to_table))
@@ -182,7 +182,7 @@ async def test_diagrams_of_the_large_catalog_stay_within_mermaid_s_limit(
     assert len(flows.source) <= MERMAID_MAX_TEXT and len(flows.tables) >= 2
 
 
-async def test_search_and_names_work_at_scale(large: CatalogSnapshot, large_catalog: SampleCatalog) -> None:
+async def test_search_and_names_work_at_scale(large: CatalogSnapshot, large_catalog: SnapshotCatalog) -> None:
     catalog = large_catalog
     hits = await catalog.search("sales order", limit=3)
     assert hits[0].kind == "table" and hits[0].name == "fact_sales_order"

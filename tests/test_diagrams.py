@@ -182,10 +182,10 @@ def wide_table_er() -> Diagram:
 
 def sample_catalog_diagrams() -> dict[str, Diagram]:
     """Every table's neighbourhood and lineage in the bundled sample catalog."""
-    from mcop_kernel.catalog import SampleCatalog
+    from mcop_kernel.catalog import sample_catalog
 
     async def draw() -> dict[str, Diagram]:
-        catalog = SampleCatalog.load()
+        catalog = sample_catalog()
         page = await catalog.list_tables(limit=10_000)
         drawn: dict[str, Diagram] = {}
         for summary in page.items:

@@ -27,7 +27,7 @@ from pydantic_ai.models.function import FunctionModel
 from pydantic_ai.run import AgentRunResultEvent
 
 from mcop_kernel.agent import ExplorerDeps, build_agent
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 from mcop_kernel.offline.answers import list_answer
 from mcop_kernel.offline.graph_answers import relationship_sentence
 from mcop_kernel.offline.intents import Context, Intent, parse_question
@@ -298,7 +298,7 @@ def agent() -> Agent[ExplorerDeps, str]:
 async def ask(
     agent: Agent[ExplorerDeps, str], question: str, history: list[ModelMessage] | None = None
 ) -> Answer:
-    deps = ExplorerDeps(catalog=SampleCatalog.load())
+    deps = ExplorerDeps(catalog=sample_catalog())
     answer = Answer("", [], [], [], [], deps, [])
     async with agent.run_stream_events(question, deps=deps, message_history=history) as events:
         async for event in events:
@@ -455,7 +455,7 @@ async def test_an_unknown_table_gets_did_you_mean(agent: Agent[ExplorerDeps, str
 async def test_the_non_streaming_path_gives_the_same_answer(agent: Agent[ExplorerDeps, str]) -> None:
     question = "How do I join invoices to suppliers?"
     streamed = await ask(agent, question)
-    result = await agent.run(question, deps=ExplorerDeps(catalog=SampleCatalog.load()))
+    result = await agent.run(question, deps=ExplorerDeps(catalog=sample_catalog()))
     lead_in = "Let me find a join path from invoices to suppliers."
     assert streamed.text == result.output
     assert "".join(streamed.deltas) == lead_in + result.output

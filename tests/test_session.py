@@ -15,7 +15,7 @@ from pydantic_ai.models import Model
 from scripted import failing, tool_then_text, words
 
 from mcop_kernel.agent import build_agent
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 from mcop_kernel.protocol import (
     AgentEvent,
     ErrorEvent,
@@ -34,7 +34,7 @@ models.ALLOW_MODEL_REQUESTS = False
 def config(
     model: Model, *, catalog: Any = None, store: SessionStore | None = None, **kw: Any
 ) -> SessionConfig:
-    return SessionConfig(build_agent(model), catalog or SampleCatalog.load(), store or MemoryStore(), **kw)
+    return SessionConfig(build_agent(model), catalog or sample_catalog(), store or MemoryStore(), **kw)
 
 
 async def collect(session: ExplorerSession, question: str) -> list[Event]:
@@ -145,7 +145,7 @@ async def test_a_failing_tool_is_an_error_and_the_session_stays_usable() -> None
     assert isinstance(events[-1], ErrorEvent)
     assert events[-1].code == "tool_error"
     assert "describe_table" in events[-1].content and "connection reset" in events[-1].content
-    session.config.catalog = SampleCatalog.load()
+    session.config.catalog = sample_catalog()
     assert isinstance((await collect(session, "Describe suppliers"))[-1], AgentEvent)
 
 

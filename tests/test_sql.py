@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from mcop_kernel.catalog.models import JoinPath, Relationship
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 from mcop_kernel.sql import join_sql, quote_identifier
 
 
 async def test_invoice_to_supplier_joins_on_the_foreign_keys() -> None:
-    catalog = SampleCatalog.load()
+    catalog = sample_catalog()
     path = await catalog.join_path("fact_bs_invoice", "dimv_bs_supplier")
     sql = join_sql(path)
     assert sql.startswith(

@@ -1,9 +1,9 @@
-"""Catalog access: the `Catalog` protocol, its typed facts, and the bundled sample catalog."""
+"""Catalog access: the `Catalog` protocol, its typed facts, the snapshot engine and the bundled sample."""
 
 from __future__ import annotations
 
 from .base import Catalog, CatalogLookupError, CatalogUnavailableError
-from .collibra_model import CatalogSnapshot, snapshot_from_collibra
+from .collibra_model import snapshot_from_collibra
 from .models import (
     Cardinality,
     Column,
@@ -23,7 +23,9 @@ from .models import (
     TableSummary,
     TableType,
 )
-from .sample import SampleCatalog
+from .sample import sample_catalog
+from .snapshot import CatalogSnapshot
+from .snapshot_catalog import SnapshotCatalog
 
 __all__ = [
     "Cardinality",
@@ -42,11 +44,12 @@ __all__ = [
     "Ownership",
     "Person",
     "Relationship",
-    "SampleCatalog",
     "SearchHit",
+    "SnapshotCatalog",
     "Table",
     "TablePage",
     "TableSummary",
     "TableType",
+    "sample_catalog",
     "snapshot_from_collibra",
 ]

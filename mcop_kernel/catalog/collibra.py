@@ -10,7 +10,7 @@ Usage::
 Opening the catalog connects to nothing; the first question reads every asset, relation, attribute
 and responsibility (page by page, natively async with httpx, concurrent questions sharing one read),
 converts them with `snapshot_from_collibra`, and every answer comes from that snapshot through
-`SampleCatalog`. Errors are `CatalogUnavailableError`s whose messages never hold a secret.
+`SnapshotCatalog`. Errors are `CatalogUnavailableError`s whose messages never hold a secret.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import time
 
 from .base import CatalogUnavailableError
 from .collibra_client import CollibraClient, CollibraConfig
-from .collibra_model import CatalogSnapshot, snapshot_from_collibra
+from .collibra_model import snapshot_from_collibra
 from .loaded import LoadedCatalog
-from .sample import SampleCatalog
+from .snapshot import CatalogSnapshot
+from .snapshot_catalog import SnapshotCatalog
 
 __all__ = ["CollibraCatalog", "CollibraConfig"]
 
@@ -36,8 +37,8 @@ class CollibraCatalog(LoadedCatalog):
 
     def __init__(self, config: CollibraConfig) -> None:
         self._config = config
-        self._loaded: SampleCatalog | None = None
-        self._loading: asyncio.Task[SampleCatalog] | None = None
+        self._loaded: SnapshotCatalog | None = None
+        self._loading: asyncio.Task[SnapshotCatalog] | None = None
 
     @property
     def description(self) -> str:
@@ -54,11 +55,11 @@ class CollibraCatalog(LoadedCatalog):
         kept if reading fails)."""
         return (await asyncio.shield(self._start(again=True))).snapshot
 
-    async def _catalog(self) -> SampleCatalog:
+    async def _catalog(self) -> SnapshotCatalog:
         loaded = self._loaded
         return loaded if loaded is not None else await asyncio.shield(self._start(again=False))
 
-    def _start(self, *, again: bool) -> asyncio.Task[SampleCatalog]:
+    def _start(self, *, again: bool) -> asyncio.Task[SnapshotCatalog]:
         """The read in flight on this event loop, or a new one. Callers share it, and one caller
         giving up (a cancelled answer) does not stop it for the others."""
         current = self._loading
@@ -74,13 +75,13 @@ class CollibraCatalog(LoadedCatalog):
         self._loading = task
         return task
 
-    async def _read(self) -> SampleCatalog:
+    async def _read(self) -> SnapshotCatalog:
         started = time.perf_counter()
         try:
             async with CollibraClient(self._config) as client:
                 export = await client.export()
                 snapshot = snapshot_from_collibra(export, origin=self._config.label)
-                catalog = SampleCatalog(snapshot)
+                catalog = SnapshotCatalog(snapshot)
         except CatalogUnavailableError as exc:
             log.warning("%s", exc)
             raise

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 
 from .models import Column, ForeignKey, GlossaryTerm, LineageEdge, Person, Relationship, Table, TableType
+from .snapshot import CatalogSnapshot
 
 Json = Mapping[str, Any]
 RoleName = Literal["Owner", "Steward", "Technical Steward"]
@@ -52,18 +52,6 @@ _ROLES: dict[str, RoleName] = {
     "technical steward": "Technical Steward",
 }
 _TABLE_TYPES: frozenset[str] = frozenset(get_args(TableType))
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogSnapshot:
-    """Everything a catalog knows, as typed facts: what an in-memory catalog serves."""
-
-    tables: tuple[Table, ...]
-    relationships: tuple[Relationship, ...] = ()
-    lineage: tuple[LineageEdge, ...] = ()
-    terms: tuple[GlossaryTerm, ...] = ()
-    title: str = "Catalog snapshot"
-    origin: str = "in memory"
 
 
 def _name(obj: Json | None) -> str:

@@ -16,7 +16,7 @@ from .models import (
     TablePage,
     TableType,
 )
-from .sample import SampleCatalog
+from .snapshot_catalog import SnapshotCatalog
 
 
 class LoadedCatalog(ABC):
@@ -24,7 +24,7 @@ class LoadedCatalog(ABC):
     subclass reads (lazily, once, shared by concurrent callers) from its source."""
 
     @abstractmethod
-    async def _catalog(self) -> SampleCatalog:
+    async def _catalog(self) -> SnapshotCatalog:
         """The catalog as last read; reads it first if it has not been."""
 
     async def list_tables(

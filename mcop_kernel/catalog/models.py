@@ -46,6 +46,9 @@ class Column(_Fact):
     foreign_key: ForeignKey | None = None
     terms: tuple[str, ...] = ()
     status: str = "Approved"
+    classification: str = ""
+    """A sensitivity label where the catalog holds one ("PII", "Confidential"); empty when unknown."""
+    is_unique: bool = False
 
 
 class TableSummary(_Fact):
@@ -68,6 +71,18 @@ class Table(TableSummary):
     owner: Person | None = None
     steward: Person | None = None
     columns: tuple[Column, ...] = ()
+    classification: str = ""
+    """The table's sensitivity label where the catalog holds one ("Confidential", "Internal")."""
+    certified: bool | None = None
+    """Certified for use, where the catalog says (None: it does not say)."""
+    row_count: int | None = None
+    """Rows, or the database's own estimate, where the metadata holds it (never counted by reading data)."""
+    refresh_schedule: str = ""
+    """How often the table is loaded ("daily 02:00 UTC"), where the catalog records it."""
+    last_loaded: str = ""
+    """When it was last loaded (ISO 8601), where the catalog records it."""
+    quality_score: float | None = None
+    """A data-quality score from 0 to 100, where the catalog holds one."""
 
     def summary(self) -> TableSummary:
         return TableSummary(**{k: getattr(self, k) for k in TableSummary.model_fields})
@@ -88,6 +103,8 @@ class Relationship(_Fact):
     to_columns: tuple[str, ...]
     cardinality: Cardinality = "many-to-one"
     label: str = ""
+    optional: bool = False
+    """The foreign key may be null: a `from_table` row references zero or one `to_table` row."""
 
 
 class Neighbourhood(_Fact):

@@ -1,39 +1,18 @@
-"""`SampleCatalog`: the Catalog protocol over an in-memory snapshot, and the bundled procurement sample."""
+"""The bundled sample: a procurement catalog shaped like a Collibra export, the offline default."""
 
 from __future__ import annotations
 
-import difflib
-import heapq
 import json
-from collections import defaultdict
-from collections.abc import Callable, Sequence
 from functools import cache
 from importlib.resources import files
 
-from .base import CatalogLookupError, CatalogUnavailableError
-from .collibra_model import CatalogSnapshot, snapshot_from_collibra
-from .models import (
-    GlossaryTerm,
-    JoinPath,
-    LineageDirection,
-    LineageEdge,
-    LineageGraph,
-    Neighbourhood,
-    Ownership,
-    Relationship,
-    SearchHit,
-    Table,
-    TablePage,
-    TableSummary,
-    TableType,
-)
-from .resolve import SearchIndex, TableResolver, TermResolver, key
+from .base import CatalogUnavailableError
+from .collibra_model import snapshot_from_collibra
+from .snapshot import CatalogSnapshot
+from .snapshot_catalog import SnapshotCatalog
 
 SAMPLE_PACKAGE = "mcop_kernel.data"
 SAMPLE_FILE = "sample_catalog.json"
-_LISTING_ORDER = {"FACT": 0, "DIMENSION": 1}
-_State = tuple[str, bool]
-"""A table on a join path, and whether it was reached from a table that references it."""
 
 
 @cache
@@ -47,194 +26,6 @@ def bundled_snapshot() -> CatalogSnapshot:
     return snapshot_from_collibra(export, origin="bundled")
 
 
-class SampleCatalog:
-    """Every Catalog question answered from a snapshot held in memory; indexes are built once, here.
-
-    Usage: ``SampleCatalog.load()`` for the bundled procurement sample, or
-    ``SampleCatalog(CatalogSnapshot(tables=..., relationships=...))`` for any snapshot (tests, synthetic
-    catalogs, a Collibra export converted with ``snapshot_from_collibra``).
-    """
-
-    def __init__(self, snapshot: CatalogSnapshot) -> None:
-        self._snapshot = snapshot
-        self._tables: dict[str, Table] = {}
-        for table in snapshot.tables:
-            if table.name in self._tables:
-                raise ValueError(f"The snapshot has two tables named {table.name!r}.")
-            self._tables[table.name] = table
-        ordered = sorted(snapshot.tables, key=lambda t: (_LISTING_ORDER.get(t.type, 2), t.name))
-        self._summaries = {t.name: t.summary() for t in ordered}
-        self._listing: tuple[TableSummary, ...] = tuple(self._summaries.values())
-        self._by_domain: dict[str, list[TableSummary]] = defaultdict(list)
-        for summary in self._listing:
-            self._by_domain[key(summary.domain)].append(summary)
-        self._domain_names = {key(s.domain): s.domain for s in self._listing}
-        self._terms = {term.name: term for term in snapshot.terms}
-        self._resolver = TableResolver(snapshot.tables, snapshot.terms)
-        self._term_resolver = TermResolver(snapshot.terms)
-        self._index = SearchIndex(snapshot.tables, snapshot.terms)
-        self._position = {rel.id: i for i, rel in enumerate(snapshot.relationships)}
-        self._joins: dict[str, list[tuple[str, Relationship]]] = defaultdict(list)
-        for rel in snapshot.relationships:
-            if rel.from_table in self._tables and rel.to_table in self._tables:
-                self._joins[rel.from_table].append((rel.to_table, rel))
-                if rel.to_table != rel.from_table:
-                    self._joins[rel.to_table].append((rel.from_table, rel))
-        for neighbours in self._joins.values():
-            neighbours.sort(key=lambda pair: (pair[0], pair[1].label, pair[1].id))
-        self._upstream: dict[str, list[LineageEdge]] = defaultdict(list)
-        self._downstream: dict[str, list[LineageEdge]] = defaultdict(list)
-        for edge in dict.fromkeys(snapshot.lineage):
-            self._upstream[edge.target].append(edge)
-            self._downstream[edge.source].append(edge)
-
-    @classmethod
-    def load(cls) -> SampleCatalog:
-        """The bundled procurement sample (offline; raises CatalogUnavailableError if it is unreadable)."""
-        return cls(bundled_snapshot())
-
-    @property
-    def snapshot(self) -> CatalogSnapshot:
-        return self._snapshot
-
-    @property
-    def description(self) -> str:
-        return f"{self._snapshot.title} ({len(self._tables)} tables, {self._snapshot.origin})"
-
-    async def list_tables(
-        self,
-        *,
-        type: TableType | None = None,
-        domain: str | None = None,
-        offset: int = 0,
-        limit: int = 50,
-    ) -> TablePage:
-        items: Sequence[TableSummary] = self._listing
-        if domain and domain.strip():
-            items = self._by_domain.get(key(domain), ())
-            if not items:
-                close = difflib.get_close_matches(key(domain), self._domain_names, 5, 0.5)
-                known = [self._domain_names[k] for k in close] or sorted(self._domain_names.values())[:5]
-                raise CatalogLookupError("domain", domain, known)
-        if type:
-            wanted = type.upper()
-            items = [s for s in items if s.type == wanted]
-        offset, limit = max(offset, 0), max(limit, 0)
-        return TablePage(
-            items=tuple(items[offset : offset + limit]), total=len(items), offset=offset, limit=limit
-        )
-
-    async def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
-        return self._index.search(query, limit)
-
-    async def resolve_table(self, name: str) -> str:
-        return self._resolver.resolve(name)
-
-    async def describe_table(self, name: str) -> Table:
-        return self._tables[self._resolver.resolve(name)]
-
-    async def owner(self, name: str) -> Ownership:
-        table = self._tables[self._resolver.resolve(name)]
-        return Ownership(table=table.name, owner=table.owner, steward=table.steward)
-
-    async def term(self, name: str) -> GlossaryTerm:
-        return self._terms[self._term_resolver.resolve(name)]
-
-    async def relationships(self, name: str, *, depth: int = 1) -> Neighbourhood:
-        center = self._resolver.resolve(name)
-        depth = max(depth, 0)
-        included = [center]
-        seen = {center}
-        frontier = [center]
-        for _ in range(depth):
-            following = []
-            for table in frontier:
-                for other, _rel in self._joins.get(table, ()):
-                    if other not in seen:
-                        seen.add(other)
-                        included.append(other)
-                        following.append(other)
-            frontier = following
-        rels = {
-            rel.id: rel for table in included for other, rel in self._joins.get(table, ()) if other in seen
-        }
-        ordered = sorted(rels.values(), key=lambda rel: self._position.get(rel.id, 0))
-        return Neighbourhood(
-            center=center,
-            depth=depth,
-            tables=tuple(self._tables[t] for t in included),
-            relationships=tuple(ordered),
-        )
-
-    async def join_path(self, start: str, end: str) -> JoinPath:
-        """Fewest joins; among equally short paths, the one that least often joins two tables through a
-        dimension they both reference (receipt -> date <- requisition is valid SQL but rarely meant;
-        receipt -> order line <- requisition is)."""
-        first, last = self._resolver.resolve(start), self._resolver.resolve(end)
-        if first == last:
-            return JoinPath(start=first, end=last, steps=())
-        best: dict[_State, tuple[int, int]] = {(first, False): (0, 0)}
-        came_from: dict[_State, tuple[_State, Relationship]] = {}
-        queue: list[tuple[int, int, int, _State]] = [(0, 0, 0, (first, False))]
-        pushed = 0
-        while queue:
-            steps, fans, _, state = heapq.heappop(queue)
-            table, arrived_up = state
-            if table == last:
-                return JoinPath(start=first, end=last, steps=tuple(self._walk_back(came_from, state)))
-            if best.get(state, (steps, fans)) < (steps, fans):
-                continue
-            through_dimension = arrived_up and self._tables[table].type != "FACT"
-            for other, rel in self._joins.get(table, ()):
-                going_up = rel.from_table == table and rel.to_table == other
-                cost = (steps + 1, fans + int(through_dimension and not going_up))
-                following = (other, going_up)
-                known = best.get(following)
-                if other != table and (known is None or cost < known):
-                    best[following] = cost
-                    came_from[following] = (state, rel)
-                    pushed += 1
-                    heapq.heappush(queue, (*cost, pushed, following))
-        raise CatalogLookupError("join path", f"{first} -> {last}")
-
-    @staticmethod
-    def _walk_back(came_from: dict[_State, tuple[_State, Relationship]], state: _State) -> list[Relationship]:
-        steps: list[Relationship] = []
-        while state in came_from:
-            state, rel = came_from[state]
-            steps.append(rel)
-        return steps[::-1]
-
-    async def lineage(
-        self, name: str, *, direction: LineageDirection = "both", depth: int = 3
-    ) -> LineageGraph:
-        if direction not in ("upstream", "downstream", "both"):
-            raise ValueError(f"direction must be upstream, downstream or both, not {direction!r}")
-        center = self._resolver.resolve(name)
-        names = {center: None}
-        edges: dict[LineageEdge, None] = {}
-        walks: list[tuple[dict[str, list[LineageEdge]], Callable[[LineageEdge], str]]] = []
-        if direction in ("upstream", "both"):
-            walks.append((self._upstream, lambda e: e.source))
-        if direction in ("downstream", "both"):
-            walks.append((self._downstream, lambda e: e.target))
-        for adjacency, next_of in walks:
-            seen, frontier = {center}, [center]
-            for _ in range(max(depth, 0)):
-                following = []
-                for table in frontier:
-                    for edge in adjacency.get(table, ()):
-                        edges[edge] = None
-                        other = next_of(edge)
-                        if other not in seen:
-                            seen.add(other)
-                            names[other] = None
-                            following.append(other)
-                frontier = following
-        return LineageGraph(
-            center=center,
-            direction=direction,
-            depth=max(depth, 0),
-            tables=tuple(self._summaries[n] for n in names if n in self._summaries),
-            edges=tuple(edges),
-        )
+def sample_catalog() -> SnapshotCatalog:
+    """The bundled procurement sample (offline; raises CatalogUnavailableError if it is unreadable)."""
+    return SnapshotCatalog(bundled_snapshot())

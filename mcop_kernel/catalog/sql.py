@@ -8,7 +8,7 @@ Usage::
 
 Opening the catalog connects to nothing; the first question reads every schema's tables, views,
 columns, keys and comments in a worker thread (never on the event loop), and every further answer
-comes from that snapshot through `SampleCatalog`'s indexes. A database that is down or slow raises
+comes from that snapshot through `SnapshotCatalog`'s indexes. A database that is down or slow raises
 `CatalogUnavailableError` after the connect timeout or the overall timeout, its message free of the
 password. The password comes from the URL, `MCOP_SQL_PASSWORD` or (PostgreSQL) `PGPASSWORD`.
 """
@@ -27,9 +27,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from .base import CatalogUnavailableError
-from .collibra_model import CatalogSnapshot
 from .loaded import LoadedCatalog
-from .sample import SampleCatalog
+from .snapshot import CatalogSnapshot
+from .snapshot_catalog import SnapshotCatalog
 from .sql_connect import display_url, mask, parse_url, read_only_engine
 from .sql_introspect import introspect
 from .sql_snapshot import snapshot_from_database
@@ -65,8 +65,8 @@ class SQLCatalog(LoadedCatalog):
         self._label = display_url(self._url)
         self._lock = threading.Lock()
         self._engine: Engine | None = None
-        self._loaded: SampleCatalog | None = None
-        self._loading: Future[SampleCatalog] | None = None
+        self._loaded: SnapshotCatalog | None = None
+        self._loading: Future[SnapshotCatalog] | None = None
 
     @property
     def description(self) -> str:
@@ -102,11 +102,11 @@ class SQLCatalog(LoadedCatalog):
         if engine is not None:
             engine.dispose()
 
-    async def _catalog(self) -> SampleCatalog:
+    async def _catalog(self) -> SnapshotCatalog:
         loaded = self._loaded
         return loaded if loaded is not None else await self._wait(self._start(again=False))
 
-    def _start(self, *, again: bool) -> Future[SampleCatalog]:
+    def _start(self, *, again: bool) -> Future[SnapshotCatalog]:
         """The read in flight, or a new one in a worker thread; callers on any event loop share it,
         and one caller giving up (a cancelled answer) does not stop it for the others."""
         with self._lock:
@@ -114,13 +114,13 @@ class SQLCatalog(LoadedCatalog):
             reusable = current is not None and not (current.done() and current.exception() is not None)
             if current is not None and reusable and not again:
                 return current
-            future: Future[SampleCatalog] = Future()
+            future: Future[SnapshotCatalog] = Future()
             future.set_running_or_notify_cancel()
             self._loading = future
         threading.Thread(target=self._read, args=(future,), name="mcop-sql-catalog", daemon=True).start()
         return future
 
-    async def _wait(self, future: Future[SampleCatalog]) -> SampleCatalog:
+    async def _wait(self, future: Future[SnapshotCatalog]) -> SnapshotCatalog:
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self._config.timeout)
         except TimeoutError:
@@ -129,7 +129,7 @@ class SQLCatalog(LoadedCatalog):
                 f"{self._config.timeout:g} s; it may be overloaded, or the catalog's timeout too short."
             ) from None
 
-    def _read(self, future: Future[SampleCatalog]) -> None:
+    def _read(self, future: Future[SnapshotCatalog]) -> None:
         """Runs in a worker thread: introspect, index, install (if no newer read started meanwhile)."""
         started = time.perf_counter()
         try:
@@ -138,7 +138,7 @@ class SQLCatalog(LoadedCatalog):
             snapshot = snapshot_from_database(
                 database, title=self._config.title, origin=self._label, system=self._system()
             )
-            catalog = SampleCatalog(snapshot)
+            catalog = SnapshotCatalog(snapshot)
         except Exception as exc:
             error = CatalogUnavailableError(self._reason(exc))
             log.warning("%s", error)

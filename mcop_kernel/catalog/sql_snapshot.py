@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from .collibra_model import CatalogSnapshot
 from .models import Column, ForeignKey, LineageEdge, Relationship, Table, TableType
+from .snapshot import CatalogSnapshot
 from .sql_introspect import Database, DbForeignKey, DbTable
 
 _CONVENTIONS: tuple[tuple[tuple[str, ...], TableType], ...] = (

@@ -3,7 +3,7 @@
 Usage::
 
     snapshot = synthetic_snapshot()                 # 10,000 tables, 200,000 columns, 20,000 keys
-    catalog = SampleCatalog(snapshot)
+    catalog = SnapshotCatalog(snapshot)
     write_sqlite(synthetic_snapshot(tables=1000, columns=20_000, foreign_keys=2_000), "wh.db")
     # then SQLCatalog("sqlite:///wh.db") reads the same tables, columns and foreign keys back
 
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .collibra_model import CatalogSnapshot
 from .models import Column, ForeignKey, GlossaryTerm, LineageEdge, Person, Relationship, Table, TableType
+from .snapshot import CatalogSnapshot
 
 __all__ = ["synthetic_snapshot", "write_sqlite"]
 

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple, TypeVar
 
 from mcop_kernel.agent import ExplorerDeps, show_er_diagram, trace_lineage
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 
 
 class Source(NamedTuple):
@@ -29,7 +29,7 @@ class Source(NamedTuple):
 
 
 async def _collect() -> list[Source]:
-    catalog = SampleCatalog.load()
+    catalog = sample_catalog()
     deps = ExplorerDeps(catalog=catalog)
     ctx: Any = SimpleNamespace(deps=deps)
     labels: list[str] = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from mcop_kernel.catalog.sample import SampleCatalog
+from mcop_kernel.catalog.sample import sample_catalog
 
 from . import xss_catalog
 from .chat_widget import open_chat, widget_cell
@@ -26,7 +26,7 @@ def resolve_table(name: str) -> str:
     """The table the sample catalog takes `name` for ("suppliers": dimv_bs_supplier)."""
 
     async def resolve() -> str:
-        return await SampleCatalog.load().resolve_table(name)
+        return await sample_catalog().resolve_table(name)
 
     return run_async(resolve)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mcop_kernel.catalog.collibra_model import CatalogSnapshot
-from mcop_kernel.catalog.sample import SampleCatalog, bundled_snapshot
+from mcop_kernel.catalog.sample import bundled_snapshot
+from mcop_kernel.catalog.snapshot import CatalogSnapshot
+from mcop_kernel.catalog.snapshot_catalog import SnapshotCatalog
 
 TABLE = "dimv_bs_supplier"
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -27,5 +28,5 @@ def snapshot() -> CatalogSnapshot:
     return replace(sample, tables=tuple(tables), title="Sample catalog with markup in descriptions")
 
 
-def factory() -> SampleCatalog:
-    return SampleCatalog(snapshot())
+def factory() -> SnapshotCatalog:
+    return SnapshotCatalog(snapshot())
