@@ -122,6 +122,11 @@ class JoinPath(_Fact):
     start: str
     end: str
     steps: tuple[Relationship, ...]
+    warning: str = ""
+    """Set when the path joins through a generic hub (a users, content-type or audit table that almost
+    every table references): such a join is valid SQL but usually a coincidence."""
+    alternative: JoinPath | None = None
+    """The best path that avoids that hub, when there is one."""
 
     @property
     def tables(self) -> list[str]:
