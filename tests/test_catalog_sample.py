@@ -27,14 +27,15 @@ def catalog() -> SnapshotCatalog:
     return sample_catalog()
 
 
-def marts(catalog: SnapshotCatalog) -> list[Table]:
-    return [t for t in catalog.snapshot.tables if t.type in ("FACT", "DIMENSION")]
+async def marts(catalog: SnapshotCatalog) -> list[Table]:
+    return [t for t in (await catalog.snapshot()).tables if t.type in ("FACT", "DIMENSION")]
 
 
 async def test_is_a_catalog_that_says_what_it_is(catalog: SnapshotCatalog) -> None:
     assert isinstance(catalog, Catalog)
     assert (
-        catalog.description == f"Sample procurement catalog ({len(catalog.snapshot.tables)} tables, bundled)"
+        catalog.description
+        == f"Sample procurement catalog ({len((await catalog.snapshot()).tables)} tables, bundled)"
     )
 
 
@@ -48,7 +49,7 @@ async def test_the_named_tables_exist_with_their_types(catalog: SnapshotCatalog)
 
 
 async def test_marts_are_many_and_fully_described(catalog: SnapshotCatalog) -> None:
-    tables = marts(catalog)
+    tables = await marts(catalog)
     assert len(tables) >= 20
     assert {t.type for t in tables} == {"FACT", "DIMENSION"}
     for table in tables:
@@ -59,20 +60,22 @@ async def test_marts_are_many_and_fully_described(catalog: SnapshotCatalog) -> N
 
 
 async def test_statuses_are_mostly_approved(catalog: SnapshotCatalog) -> None:
-    statuses = [t.status for t in catalog.snapshot.tables]
+    statuses = [t.status for t in (await catalog.snapshot()).tables]
     assert statuses.count("Approved") > len(statuses) * 0.8
     assert "Candidate" in statuses and "Under Review" in statuses
 
 
 async def test_every_foreign_key_points_at_an_existing_column(catalog: SnapshotCatalog) -> None:
-    tables = {t.name: t for t in catalog.snapshot.tables}
+    tables = {t.name: t for t in (await catalog.snapshot()).tables}
     keys = [(t, c) for t in tables.values() for c in t.columns if c.foreign_key]
     assert len(keys) >= 40
     for table, column in keys:
         assert column.foreign_key is not None
         target = tables[column.foreign_key.table].column(column.foreign_key.column)
         assert target is not None and target.is_primary_key, f"{table.name}.{column.name}"
-    relationships = {(r.from_table, r.from_columns, r.to_table) for r in catalog.snapshot.relationships}
+    relationships = {
+        (r.from_table, r.from_columns, r.to_table) for r in (await catalog.snapshot()).relationships
+    }
     assert relationships == {
         (t.name, (c.name,), c.foreign_key.table) for t, c in keys if c.foreign_key is not None
     }
@@ -89,8 +92,8 @@ async def test_facts_reference_dimensions_many_to_one(catalog: SnapshotCatalog) 
 
 
 async def test_every_column_term_link_resolves_both_ways(catalog: SnapshotCatalog) -> None:
-    tables = {t.name: t for t in catalog.snapshot.tables}
-    terms = {t.name: t for t in catalog.snapshot.terms}
+    tables = {t.name: t for t in (await catalog.snapshot()).tables}
+    terms = {t.name: t for t in (await catalog.snapshot()).terms}
     assert len(terms) >= 15
     for table in tables.values():
         for column in table.columns:
@@ -177,7 +180,7 @@ async def test_neighbourhood_grows_with_depth(catalog: SnapshotCatalog) -> None:
 
 async def test_listing_pages_through_every_table_in_a_stable_order(catalog: SnapshotCatalog) -> None:
     first = await catalog.list_tables(limit=1000)
-    assert first.total == len(catalog.snapshot.tables) == len(first.items)
+    assert first.total == len((await catalog.snapshot()).tables) == len(first.items)
     types = [s.type for s in first.items]
     assert types[: types.count("FACT")] == ["FACT"] * types.count("FACT")
     assert types.index("DIMENSION") == types.count("FACT")

@@ -17,6 +17,7 @@ from .models import (
     TablePage,
     TableType,
 )
+from .snapshot import CatalogSnapshot
 
 
 class CatalogLookupError(LookupError):
@@ -52,6 +53,10 @@ class Catalog(Protocol):
     @property
     def description(self) -> str:
         """One line saying which catalog this is (shown to users; never holds a secret)."""
+        ...
+
+    async def snapshot(self) -> CatalogSnapshot:
+        """Everything the catalog knows, as immutable facts (a loaded catalog reads its source first)."""
         ...
 
     async def list_tables(

@@ -10,12 +10,12 @@ Usage::
 Opening the catalog connects to nothing; the first question reads every asset, relation, attribute
 and responsibility (page by page, natively async with httpx, concurrent questions sharing one read),
 converts them with `snapshot_from_collibra`, and every answer comes from that snapshot through
-`SnapshotCatalog`. Errors are `CatalogUnavailableError`s whose messages never hold a secret.
+`LoadedCatalog`, the loader it shares with the SQL catalog. Errors are `CatalogUnavailableError`s
+whose messages never hold a secret.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
@@ -24,7 +24,6 @@ from .collibra_client import CollibraClient, CollibraConfig
 from .collibra_model import snapshot_from_collibra
 from .loaded import LoadedCatalog
 from .snapshot import CatalogSnapshot
-from .snapshot_catalog import SnapshotCatalog
 
 __all__ = ["CollibraCatalog", "CollibraConfig"]
 
@@ -36,63 +35,19 @@ class CollibraCatalog(LoadedCatalog):
     read on first use and answered from memory."""
 
     def __init__(self, config: CollibraConfig) -> None:
+        super().__init__()
         self._config = config
-        self._loaded: SnapshotCatalog | None = None
-        self._loading: asyncio.Task[SnapshotCatalog] | None = None
 
     @property
     def description(self) -> str:
-        loaded = self._loaded
-        state = f"{len(loaded.snapshot.tables)} tables" if loaded else "not read yet"
-        return f"{self._config.title} {self._config.label} ({state})"
+        return f"{self._config.title} {self._config.label} ({self._state()})"
 
-    async def snapshot(self) -> CatalogSnapshot:
-        """Collibra's facts, read on first use."""
-        return (await self._catalog()).snapshot
-
-    async def refresh(self) -> CatalogSnapshot:
-        """Read Collibra again; answers use the new snapshot once it is complete (the previous one is
-        kept if reading fails)."""
-        return (await asyncio.shield(self._start(again=True))).snapshot
-
-    async def _catalog(self) -> SnapshotCatalog:
-        loaded = self._loaded
-        return loaded if loaded is not None else await asyncio.shield(self._start(again=False))
-
-    def _start(self, *, again: bool) -> asyncio.Task[SnapshotCatalog]:
-        """The read in flight on this event loop, or a new one. Callers share it, and one caller
-        giving up (a cancelled answer) does not stop it for the others."""
-        current = self._loading
-        loop = asyncio.get_running_loop()
-        reusable = (
-            current is not None
-            and current.get_loop() is loop
-            and not (current.done() and (current.cancelled() or current.exception() is not None))
-        )
-        if current is not None and reusable and not again:
-            return current
-        task = loop.create_task(self._read(), name="mcop-collibra-catalog")
-        self._loading = task
-        return task
-
-    async def _read(self) -> SnapshotCatalog:
+    async def read_snapshot(self) -> CatalogSnapshot:
+        """Every page of every endpoint, natively async (the loader runs it on a worker thread's loop)."""
         started = time.perf_counter()
-        try:
-            async with CollibraClient(self._config) as client:
-                export = await client.export()
-                snapshot = snapshot_from_collibra(export, origin=self._config.label)
-                catalog = SnapshotCatalog(snapshot)
-        except CatalogUnavailableError as exc:
-            log.warning("%s", exc)
-            raise
-        except ValueError as exc:  # e.g. two tables of the same name
-            error = CatalogUnavailableError(
-                f"Collibra {self._config.label} could not be used as a catalog: {exc}"
-            )
-            log.warning("%s", error)
-            raise error from None
-        if self._loading is asyncio.current_task():
-            self._loaded = catalog
+        async with CollibraClient(self._config) as client:
+            export = await client.export()
+        snapshot = snapshot_from_collibra(export, origin=self._config.label)
         log.info(
             "Read %d assets (%d tables) from Collibra %s in %.2f s",
             len(export["assets"]),
@@ -100,4 +55,8 @@ class CollibraCatalog(LoadedCatalog):
             self._config.label,
             time.perf_counter() - started,
         )
-        return catalog
+        return snapshot
+
+    def _unavailable(self, exc: Exception) -> CatalogUnavailableError:
+        """E.g. a ValueError from indexing: two tables of the same name."""
+        return CatalogUnavailableError(f"Collibra {self._config.label} could not be used as a catalog: {exc}")

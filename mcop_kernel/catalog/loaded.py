@@ -1,9 +1,22 @@
-"""Catalogs read from somewhere else once (a database, Collibra) and then answered from memory."""
+"""`LoadedCatalog`: one loader for catalogs read from a source (a database, Collibra), answered from memory.
+
+A source supplies `read_snapshot()`, blocking or async; the loader reads it once on first use (in a
+worker thread, never on the event loop), shares the read in flight with every concurrent caller on
+any event loop, keeps the last good snapshot when a read fails, and reads again on `refresh()`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import logging
+import threading
 from abc import ABC, abstractmethod
+from collections.abc import Coroutine
+from concurrent.futures import Future
+from typing import Any
 
+from .base import CatalogUnavailableError
 from .models import (
     GlossaryTerm,
     JoinPath,
@@ -16,16 +29,101 @@ from .models import (
     TablePage,
     TableType,
 )
+from .snapshot import CatalogSnapshot
 from .snapshot_catalog import SnapshotCatalog
+
+log = logging.getLogger(__name__)
 
 
 class LoadedCatalog(ABC):
-    """Answers every Catalog question from the in-memory catalog `_catalog()` gives, which a
-    subclass reads (lazily, once, shared by concurrent callers) from its source."""
+    """Answers every Catalog question from the snapshot its source last read, through a SnapshotCatalog.
+
+    A subclass implements `read_snapshot()` and may override `_unavailable` and `_timed_out` to word
+    errors; `timeout` is how many seconds a caller waits for a read (None: no limit)."""
+
+    def __init__(self, *, timeout: float | None = None) -> None:
+        self._timeout = timeout
+        self._loader_lock = threading.Lock()
+        self._current: tuple[CatalogSnapshot, SnapshotCatalog] | None = None
+        self._loading: Future[tuple[CatalogSnapshot, SnapshotCatalog]] | None = None
 
     @abstractmethod
+    def read_snapshot(self) -> CatalogSnapshot | Coroutine[Any, Any, CatalogSnapshot]:
+        """Read the source's facts now (called in a worker thread; a coroutine runs on its own loop there)."""
+
+    def _unavailable(self, exc: Exception) -> CatalogUnavailableError:
+        """The error a caller sees for a read that raised `exc` (never holding a secret)."""
+        return CatalogUnavailableError(f"The catalog could not be read: {exc}")
+
+    def _timed_out(self) -> CatalogUnavailableError:
+        return CatalogUnavailableError(f"The catalog did not finish reading within {self._timeout:g} s.")
+
+    # -- the shared read ---------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> CatalogSnapshot | None:
+        """The snapshot as last read, or None before the first read completes (never waits)."""
+        current = self._current
+        return current[0] if current else None
+
+    def _state(self) -> str:
+        """ "N tables", or "not read yet": for a description."""
+        loaded = self.loaded
+        return f"{len(loaded.tables)} tables" if loaded is not None else "not read yet"
+
+    async def snapshot(self) -> CatalogSnapshot:
+        """The source's facts, read on first use."""
+        return (await self._read(again=False))[0]
+
+    async def refresh(self) -> CatalogSnapshot:
+        """Read the source again; answers use the new snapshot once it is complete (the previous one
+        is kept if reading fails)."""
+        return (await self._read(again=True))[0]
+
     async def _catalog(self) -> SnapshotCatalog:
-        """The catalog as last read; reads it first if it has not been."""
+        current = self._current
+        return current[1] if current is not None else (await self._read(again=False))[1]
+
+    async def _read(self, *, again: bool) -> tuple[CatalogSnapshot, SnapshotCatalog]:
+        future = self._start(again=again)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self._timeout)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def _start(self, *, again: bool) -> Future[tuple[CatalogSnapshot, SnapshotCatalog]]:
+        """The read in flight (or done), or a new one in a worker thread. Callers on any event loop
+        share it, and one caller giving up (a cancelled answer) does not stop it for the others."""
+        with self._loader_lock:
+            current = self._loading
+            failed = current is not None and current.done() and current.exception() is not None
+            if current is not None and not failed and not again:
+                return current
+            future: Future[tuple[CatalogSnapshot, SnapshotCatalog]] = Future()
+            future.set_running_or_notify_cancel()  # a running future cannot be cancelled by a caller
+            self._loading = future
+        name = f"mcop-{type(self).__name__}"
+        threading.Thread(target=self._run, args=(future,), name=name, daemon=True).start()
+        return future
+
+    def _run(self, future: Future[tuple[CatalogSnapshot, SnapshotCatalog]]) -> None:
+        """In the worker thread: read, index, install (unless a newer read started meanwhile)."""
+        try:
+            read = self.read_snapshot()
+            snapshot = asyncio.run(read) if inspect.iscoroutine(read) else read
+            assert isinstance(snapshot, CatalogSnapshot)
+            loaded = (snapshot, SnapshotCatalog(snapshot))
+        except Exception as exc:
+            error = exc if isinstance(exc, CatalogUnavailableError) else self._unavailable(exc)
+            log.warning("%s", error)
+            future.set_exception(error)
+            return
+        with self._loader_lock:
+            if self._loading is future:
+                self._current = loaded
+        future.set_result(loaded)
+
+    # -- the Catalog protocol, answered from memory -------------------------------------------------
 
     async def list_tables(
         self,

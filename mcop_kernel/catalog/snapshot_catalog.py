@@ -72,8 +72,8 @@ class SnapshotCatalog:
             self._upstream[edge.target].append(edge)
             self._downstream[edge.source].append(edge)
 
-    @property
-    def snapshot(self) -> CatalogSnapshot:
+    async def snapshot(self) -> CatalogSnapshot:
+        """The facts this catalog serves (already in memory: returns at once)."""
         return self._snapshot
 
     @property

@@ -33,11 +33,11 @@ async def _collect() -> list[Source]:
     deps = ExplorerDeps(catalog=catalog)
     ctx: Any = SimpleNamespace(deps=deps)
     labels: list[str] = []
-    names = [t.name for t in catalog.snapshot.tables]
+    names = [t.name for t in (await catalog.snapshot()).tables]
     for name in names:
         await show_er_diagram(ctx, tables=[name])
         labels.append(f"er {name}")
-    pairs = dict.fromkeys((r.from_table, r.to_table) for r in catalog.snapshot.relationships)
+    pairs = dict.fromkeys((r.from_table, r.to_table) for r in (await catalog.snapshot()).relationships)
     for a, b in pairs:
         await show_er_diagram(ctx, tables=[a, b])
         labels.append(f"er {a} + {b}")
