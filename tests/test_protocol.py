@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Awaitable, Callable
 
 import pytest
+from tornado.websocket import WebSocketClientConnection
+from ws_client import ask
 
 from mcop_kernel.protocol import (
+    TOOL_CONTENT_LIMIT,
     AgentEvent,
     AskFrame,
     CancelFrame,
     ErrorEvent,
     PartialEvent,
     ProtocolError,
+    ProtocolVersion,
     ResumeFrame,
     ToolEvent,
     ToolStartEvent,
     UserEvent,
+    bounded_tool_content,
     encode,
     error_message,
     parse,
@@ -137,3 +144,74 @@ def test_refusals_are_error_messages_in_the_clients_version() -> None:
         "content": "Empty message",
         "code": "empty_content",
     }
+
+
+def large_result(tables: int = 120) -> str:
+    return json.dumps(
+        {
+            "total": tables,
+            "offset": 0,
+            "items": [
+                {
+                    "name": f"table_{i}",
+                    "type": "FACT",
+                    "description": "A table whose description is long enough to matter. " * 3,
+                    "columns": [{"name": f"c{j}", "data_type": "integer"} for j in range(12)],
+                }
+                for i in range(tables)
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_large_tool_result_reaches_clients_as_a_bounded_json_summary(version: ProtocolVersion) -> None:
+    full = large_result()
+    assert len(full) > 20 * TOOL_CONTENT_LIMIT
+    message = json.loads(encode(ToolEvent("list_tables", full, "c1"), version, seq=3) or "")
+    content = message["content"]
+    assert len(content) <= TOOL_CONTENT_LIMIT
+    summary = json.loads(content)
+    assert summary["total"] == 120 and summary["offset"] == 0  # scalar keys are kept
+    shown = summary["items"]
+    assert 0 < len(shown) < 120
+    assert shown[0]["name"] == "table_0"
+    assert summary["_summary"]["characters"] == len(full)
+    assert summary["_summary"]["left_out"]["items"] == 120 - len(shown)
+    assert summary["_summary"]["left_out"]["items[].columns"] == len(shown) * 12 - sum(
+        len(t["columns"]) for t in shown
+    )
+
+
+def test_small_tool_results_travel_unchanged_and_odd_ones_stay_bounded() -> None:
+    small = '{"name": "suppliers", "columns": [1, 2, 3]}'
+    assert bounded_tool_content(small) == small
+    for odd in (
+        "plain text, not JSON " * 500,
+        json.dumps([list(range(50)) for _ in range(100)]),
+        json.dumps({f"key_{i}": i for i in range(2_000)}),  # thousands of scalars: a preview
+        json.dumps({"deep": [[[["x" * 300] * 20] * 20] * 5]}),
+        json.dumps('"quoted\\\\' * 2_000),
+    ):
+        bounded = bounded_tool_content(odd)
+        assert len(bounded) <= TOOL_CONTENT_LIMIT
+        assert json.loads(bounded)["_summary"]["characters"] == len(odd)
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+async def test_a_websocket_client_gets_a_bounded_list_tables_and_the_full_answer(
+    mcop_ws: Callable[..., Awaitable[WebSocketClientConnection]], version: str
+) -> None:
+    ws = await mcop_ws(f"bounded-v{version}", params={"protocol": version})
+    responses = await ask(ws, "Show me all tables")
+    tool = next(r for r in responses if r["type"] == "tool")
+    assert tool["tool_name"] == "list_tables"
+    assert len(tool["content"]) <= TOOL_CONTENT_LIMIT
+    summary = json.loads(tool["content"])
+    shown = [t["name"] for t in summary["items"]]
+    left_out = summary["_summary"]["left_out"]["items"]
+    assert left_out > 0
+    answer = responses[-1]["content"]
+    listed = re.findall(r"^\d+\. (\S+) \(", answer, flags=re.MULTILINE)
+    assert len(listed) >= len(shown) + left_out  # the model read every table, not the summary
+    assert set(shown) <= set(listed)
