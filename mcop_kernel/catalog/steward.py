@@ -1,0 +1,390 @@
+"""Steward questions over a `CatalogSnapshot`: counts, keys, references, coverage, people, impact, status."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rapidfuzz import fuzz, process
+
+from .base import CatalogLookupError
+from .models import Person, Relationship, Table
+from .resolve import key
+from .snapshot import CatalogSnapshot, MetadataKind
+
+Lack = Literal["foreign_keys", "owner", "steward", "description", "primary_key", "terms"]
+RelationshipKind = Literal["optional", "one-to-one", "self-referencing", "many-to-many"]
+
+LACK_KINDS: dict[str, MetadataKind | None] = {
+    "foreign_keys": None,
+    "owner": "owners",
+    "steward": "stewards",
+    "description": "descriptions",
+    "primary_key": None,
+    "terms": "terms",
+}
+_LISTING_ORDER = {"FACT": 0, "DIMENSION": 1}
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """Lower-case words of a name split at separators and case changes: `EmailAddr` -> (email, addr)."""
+    return tuple(w.lower() for w in _CAMEL.findall(name))
+
+
+def _first_area(name: str) -> str | None:
+    """The name-prefix area (an app label, a kind prefix) of a table name with two or more words."""
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", name) if p]
+    return parts[0].lower() if len(parts) > 1 else None
+
+
+@dataclass
+class _PersonFacts:
+    name: str
+    email: str | None = None
+    owns: list[str] = field(default_factory=list)
+    stewards: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+class StewardIndex:
+    """What steward questions need from one snapshot, computed once (see `index_of`)."""
+
+    def __init__(self, snapshot: CatalogSnapshot) -> None:
+        self.snapshot = snapshot
+        self.tables: dict[str, Table] = {t.name: t for t in snapshot.tables}
+        self.ordered = sorted(snapshot.tables, key=lambda t: (_LISTING_ORDER.get(t.type, 2), t.name))
+        self.refs_out: dict[str, list[Relationship]] = defaultdict(list)
+        self.refs_in: dict[str, list[Relationship]] = defaultdict(list)
+        for rel in snapshot.relationships:
+            self.refs_out[rel.from_table].append(rel)
+            self.refs_in[rel.to_table].append(rel)
+        self.downstream: dict[str, list[str]] = defaultdict(list)
+        for edge in dict.fromkeys(snapshot.lineage):
+            self.downstream[edge.source].append(edge.target)
+        self.groups: dict[str, dict[str, list[str]]] = {"domain": {}, "schema": {}, "system": {}, "area": {}}
+        self.labels: dict[str, dict[str, str]] = {kind: {} for kind in self.groups}
+        for table in self.ordered:
+            for kind, value in (
+                ("domain", table.domain),
+                ("schema", table.schema_name),
+                ("system", table.system),
+                ("area", _first_area(table.name)),
+            ):
+                if value:
+                    self.groups[kind].setdefault(key(value), []).append(table.name)
+                    self.labels[kind].setdefault(key(value), value)
+        self.name_keys = [(key(t.name), t.name) for t in self.ordered]
+        self.columns: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for table in snapshot.tables:
+            for column in table.columns:
+                self.columns[column.name].append((table.name, column.name))
+        self.column_words = {name: name_words(name) for name in self.columns}
+        self.people: dict[str, _PersonFacts] = {}
+        for table in self.ordered:
+            if table.owner:
+                self._person(table.owner).owns.append(table.name)
+            if table.steward:
+                self._person(table.steward).stewards.append(table.name)
+        for term in sorted(snapshot.terms, key=lambda t: t.name.lower()):
+            if term.steward:
+                self._person(term.steward).terms.append(term.name)
+        self.holds = snapshot.holds if snapshot.holds is not None else _recorded(snapshot)
+
+    def _person(self, person: Person) -> _PersonFacts:
+        facts = self.people.setdefault(person.name, _PersonFacts(person.name))
+        facts.email = facts.email or person.email
+        return facts
+
+    def table(self, name: str) -> Table:
+        """The table of that exact name (agent tools resolve loose names with the catalog first)."""
+        found = self.tables.get(name)
+        if found is None:
+            close = process.extract(name, list(self.tables), scorer=fuzz.WRatio, limit=5, score_cutoff=60)
+            raise CatalogLookupError("table", name, [c[0] for c in close])
+        return found
+
+    def unknown(self, kinds: Iterable[MetadataKind]) -> dict[str, Any]:
+        """`unknown` and a `note` for the kinds this source does not record ({} when it records all)."""
+        missing = [k for k in dict.fromkeys(kinds) if k not in self.holds]
+        if not missing:
+            return {}
+        said = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + f" or {missing[-1]}"
+        return {"unknown": missing, "note": f"This catalog records no {said.replace('_', ' ')}."}
+
+
+def _recorded(snapshot: CatalogSnapshot) -> frozenset[MetadataKind]:
+    """The kinds of metadata present in a snapshot that does not say what its source records."""
+    tables = snapshot.tables
+    columns = [c for t in tables for c in t.columns]
+    found: set[MetadataKind] = set()
+    checks: dict[MetadataKind, bool] = {
+        "descriptions": any(t.description for t in tables) or any(c.description for c in columns),
+        "owners": any(t.owner for t in tables),
+        "stewards": any(t.steward for t in tables) or any(t.steward for t in snapshot.terms),
+        "terms": bool(snapshot.terms) or any(c.terms for c in columns),
+        "lineage": bool(snapshot.lineage),
+        "classification": any(t.classification for t in tables) or any(c.classification for c in columns),
+        "certification": any(t.certified is not None for t in tables),
+        "row_counts": any(t.row_count is not None for t in tables),
+        "freshness": any(t.refresh_schedule or t.last_loaded for t in tables),
+        "quality": any(t.quality_score is not None for t in tables),
+    }
+    found.update(kind for kind, present in checks.items() if present)
+    return frozenset(found)
+
+
+_INDEXES: OrderedDict[int, StewardIndex] = OrderedDict()
+_MAX_INDEXES = 4
+
+
+def index_of(snapshot: CatalogSnapshot) -> StewardIndex:
+    """The steward index of a snapshot, built on first use and kept for the few latest snapshots."""
+    found = _INDEXES.get(id(snapshot))
+    if found is not None and found.snapshot is snapshot:
+        _INDEXES.move_to_end(id(snapshot))
+        return found
+    built = StewardIndex(snapshot)
+    _INDEXES[id(snapshot)] = built
+    while len(_INDEXES) > _MAX_INDEXES:
+        _INDEXES.popitem(last=False)
+    return built
+
+
+def bounded(limit: int, maximum: int = 200) -> int:
+    """A list limit held to 1..maximum."""
+    return min(max(limit, 1), maximum)
+
+
+def _ref(rel: Relationship, other: str) -> dict[str, Any]:
+    return {
+        "table": other,
+        "columns": list(rel.from_columns),
+        "to_columns": list(rel.to_columns),
+        "optional": rel.optional,
+        "cardinality": rel.cardinality,
+    }
+
+
+def _rel(rel: Relationship) -> dict[str, Any]:
+    return {
+        "from_table": rel.from_table,
+        "from_columns": list(rel.from_columns),
+        "to_table": rel.to_table,
+        "to_columns": list(rel.to_columns),
+        "optional": rel.optional,
+        "cardinality": rel.cardinality,
+    }
+
+
+def _counted(rows: Sequence[Any], limit: int) -> tuple[list[Any], int]:
+    return list(rows[: bounded(limit)]), len(rows)
+
+
+# -- Counts and areas ------------------------------------------------------------------------------
+
+
+def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any]:
+    """How much the catalog holds, by type, domain, schema and name-prefix area."""
+    index = index_of(snapshot)
+
+    def grouped(kind: str, minimum: int = 1) -> list[dict[str, Any]]:
+        counted = [(-len(names), index.labels[kind][k]) for k, names in index.groups[kind].items()]
+        ranked = sorted(c for c in counted if -c[0] >= minimum)[: bounded(limit)]
+        return [{"name": name, "tables": -negative} for negative, name in ranked]
+
+    by_type = Counter(t.type for t in snapshot.tables)
+    return {
+        "title": snapshot.title,
+        "origin": snapshot.origin,
+        "tables": len(snapshot.tables),
+        "by_type": dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "columns": sum(len(t.columns) for t in snapshot.tables),
+        "foreign_keys": len(snapshot.relationships),
+        "terms": len(snapshot.terms),
+        "lineage_edges": len(snapshot.lineage),
+        "domains": grouped("domain"),
+        "schemas": grouped("schema"),
+        "systems": grouped("system"),
+        "areas": grouped("area", minimum=2),
+        "people": len(index.people),
+        "holds": sorted(index.holds),
+    }
+
+
+def tables_in_area(snapshot: CatalogSnapshot, area: str) -> tuple[str, str, list[str]]:
+    """The tables of a domain, schema, system or name-prefix area (tried in that order), as
+    (kind, label, table names in listing order); CatalogLookupError with suggestions when none match."""
+    index = index_of(snapshot)
+    wanted = key(area)
+    for kind in ("domain", "schema", "system", "area"):
+        names = index.groups[kind].get(wanted)
+        if names:
+            return kind, index.labels[kind][wanted], names
+    if wanted:
+        prefixed = [name for k, name in index.name_keys if k.startswith(wanted + "_")]
+        if prefixed:
+            return "prefix", area, prefixed
+    labels = {label for kind in index.labels.values() for label in kind.values()}
+    close = process.extract(area, sorted(labels), scorer=fuzz.WRatio, limit=5, score_cutoff=60)
+    raise CatalogLookupError("domain, schema or area", area, [c[0] for c in close])
+
+
+def by_rows(snapshot: CatalogSnapshot, names: Iterable[str]) -> list[Table]:
+    """Tables largest first by row count; tables without a count last, by name."""
+    tables = index_of(snapshot).tables
+    return sorted(
+        (tables[n] for n in names),
+        key=lambda t: (t.row_count is None, -(t.row_count or 0), t.name),
+    )
+
+
+def largest_tables(snapshot: CatalogSnapshot, limit: int = 10) -> dict[str, Any]:
+    """The tables with the most rows, where the source records row counts."""
+    index = index_of(snapshot)
+    counted = [t for t in index.ordered if t.row_count is not None]
+    ranked = sorted(counted, key=lambda t: (-(t.row_count or 0), t.name))
+    return {
+        "tables": [{"name": t.name, "row_count": t.row_count} for t in ranked[: bounded(limit)]],
+        "known": len(counted),
+        "total": len(snapshot.tables),
+    } | index.unknown(["row_counts"] if not counted else [])
+
+
+# -- Keys and references ---------------------------------------------------------------------------
+
+
+def table_references(snapshot: CatalogSnapshot, table: str, limit: int = 50) -> dict[str, Any]:
+    """Tables whose foreign keys point at `table`, and the tables it points at."""
+    index = index_of(snapshot)
+    name = index.table(table).name
+    incoming = sorted(index.refs_in.get(name, ()), key=lambda r: (r.from_table, r.from_columns))
+    outgoing = sorted(index.refs_out.get(name, ()), key=lambda r: (r.to_table, r.from_columns))
+    referenced_by, total_in = _counted([_ref(r, r.from_table) for r in incoming], limit)
+    references, total_out = _counted([_ref(r, r.to_table) for r in outgoing], limit)
+    return {
+        "table": name,
+        "referenced_by": referenced_by,
+        "referenced_by_count": total_in,
+        "references": references,
+        "references_count": total_out,
+    }
+
+
+def get_keys(snapshot: CatalogSnapshot, table: str) -> dict[str, Any]:
+    """The primary key, single-column unique keys and foreign keys of a table."""
+    index = index_of(snapshot)
+    found = index.table(table)
+    foreign = [{k: v for k, v in _ref(r, r.to_table).items()} for r in index.refs_out.get(found.name, ())]
+    covered = {c for r in index.refs_out.get(found.name, ()) for c in r.from_columns}
+    for column in found.columns:
+        if column.foreign_key and column.name not in covered:
+            foreign.append(
+                {
+                    "table": column.foreign_key.table,
+                    "columns": [column.name],
+                    "to_columns": [column.foreign_key.column],
+                    "optional": column.nullable,
+                    "cardinality": "many-to-one",
+                }
+            )
+    return {
+        "table": found.name,
+        "primary_key": [c.name for c in found.columns if c.is_primary_key],
+        "unique": [[c.name] for c in found.columns if c.is_unique and not c.is_primary_key],
+        "foreign_keys": foreign,
+    }
+
+
+def _junctions(index: StewardIndex) -> list[dict[str, Any]]:
+    """Many-to-many links through junction tables: every column a key, two or more tables referenced."""
+    links: list[dict[str, Any]] = []
+    for table in index.ordered:
+        outgoing = index.refs_out.get(table.name, ())
+        targets = list(dict.fromkeys(r.to_table for r in outgoing if r.to_table != table.name))
+        if len(targets) < 2:
+            continue
+        fk_columns = {c for r in outgoing for c in r.from_columns}
+        if any(not c.is_primary_key and c.name not in fk_columns for c in table.columns):
+            continue
+        first, second = (next(r for r in outgoing if r.to_table == t) for t in targets[:2])
+        links.append(
+            {
+                "from_table": first.to_table,
+                "from_columns": list(first.to_columns),
+                "to_table": second.to_table,
+                "to_columns": list(second.to_columns),
+                "optional": False,
+                "cardinality": "many-to-many",
+                "via": table.name,
+            }
+        )
+    return links
+
+
+def relationships_of_kind(
+    snapshot: CatalogSnapshot, kind: RelationshipKind, limit: int = 50
+) -> dict[str, Any]:
+    """Foreign keys that are optional (nullable), one-to-one, self-referencing or many-to-many."""
+    index = index_of(snapshot)
+    rels = snapshot.relationships
+    chosen: list[dict[str, Any]]
+    if kind == "optional":
+        chosen = [_rel(r) for r in rels if r.optional]
+    elif kind == "one-to-one":
+        chosen = [_rel(r) for r in rels if r.cardinality == "one-to-one"]
+    elif kind == "self-referencing":
+        chosen = [_rel(r) for r in rels if r.from_table == r.to_table]
+    elif kind == "many-to-many":
+        chosen = [_rel(r) for r in rels if r.cardinality == "many-to-many"] + _junctions(index)
+    else:
+        raise CatalogLookupError(
+            "kind of relationship", str(kind), ["optional", "one-to-one", "self-referencing", "many-to-many"]
+        )
+    tables = list(
+        dict.fromkeys(n for r in chosen for n in (r["from_table"], r.get("via"), r["to_table"]) if n)
+    )
+    shown, total = _counted(chosen, limit)
+    return {"kind": kind, "relationships": shown, "count": total, "tables": tables[: bounded(limit)]}
+
+
+def find_columns(snapshot: CatalogSnapshot, name: str, limit: int = 50) -> dict[str, Any]:
+    """Columns whose names hold the word(s) in any loose form (case, separators, plural, prefix)."""
+    index = index_of(snapshot)
+    wanted = [w for w in (key(part) for part in name_words(name)) if w] or [key(name)]
+    wanted = [w for w in wanted if w]
+    compact = "".join(wanted)
+
+    def matches(column: str, word: str) -> bool:
+        return any(
+            part.startswith(word) or (len(part) >= 3 and word.startswith(part))
+            for part in index.column_words[column]
+        ) or word in column.lower().replace("_", "")
+
+    ranked: list[tuple[int, int, str, str]] = []
+    for column in index.columns:
+        hits = sum(1 for w in wanted if matches(column, w))
+        if hits:
+            exact = 0 if "".join(index.column_words[column]) == compact else 1
+            ranked.append((-hits, exact, column.lower(), column))
+    full = [r for r in ranked if -r[0] == len(wanted)]
+    chosen, matched = (full, "all words") if full else (ranked, "some words")
+    chosen.sort()
+    found = [{"table": t, "column": c} for *_, column in chosen for t, c in index.columns[column]]
+    rows, total = _counted(found, limit)
+    tables = list(dict.fromkeys(r["table"] for r in found))
+    for row in rows:
+        described = index.tables[row["table"]].column(row["column"])
+        row["data_type"] = described.data_type if described else ""
+        row["description"] = described.description if described else ""
+    return {
+        "query": name,
+        "columns": rows,
+        "count": total,
+        "tables": tables[: bounded(limit)],
+        "tables_count": len(tables),
+        "matched": matched if found else "nothing",
+    }
