@@ -115,7 +115,7 @@ class LoadedCatalog(ABC):
             loaded = (snapshot, SnapshotCatalog(snapshot))
         except Exception as exc:
             error = exc if isinstance(exc, CatalogUnavailableError) else self._unavailable(exc)
-            log.warning("%s", error)
+            log.info("%s", error)  # whoever waits for the read reports it (once)
             future.set_exception(error)
             return
         with self._loader_lock:
