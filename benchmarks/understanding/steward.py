@@ -1,0 +1,137 @@
+"""Question families that need steward metadata (owners, descriptions, lineage, glossary, domains),
+asked only of a catalog whose facts hold it (the bundled sample). Truth comes from its snapshot."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from .cases import Case, Expect, Wording, rotate
+from .facts import CatalogFacts
+from .families import Family, Template, _case
+
+OWNER: list[Template] = [
+    ("casual", "who owns {t}?"),
+    ("filler", "quick question, who's the owner of {t}?"),
+    ("terse", "{t} owner"),
+    ("polite", "Could you tell me who is responsible for {t}?"),
+]
+PERSON: list[Template] = [
+    ("casual", "what does {p} own?"),
+    ("filler", "so which tables is {p} the owner of?"),
+    ("terse", "tables owned by {p}"),
+]
+UPSTREAM: list[Template] = [
+    ("casual", "where does {t} come from?"),
+    ("terse", "{t} upstream lineage"),
+    ("filler", "I wonder what feeds {t}"),
+]
+IMPACT: list[Template] = [
+    ("casual", "what breaks if I change {t}?"),
+    ("filler", "before I change {t}, what is downstream of it?"),
+    ("terse", "{t} downstream impact"),
+]
+TERM: list[Template] = [
+    ("casual", "what does {g} mean?"),
+    ("terse", "define {g}"),
+    ("filler", "in our glossary, what's a {g} exactly?"),
+]
+GLOSSARY: list[Template] = [
+    ("casual", "show me the glossary"),
+    ("terse", "glossary terms"),
+    ("polite", "Could you list the business terms, please?"),
+]
+NO_OWNER: list[Template] = [
+    ("casual", "which tables have no owner?"),
+    ("terse", "tables without an owner"),
+    ("filler", "for our audit, list tables nobody owns"),
+]
+NO_DESCRIPTION: list[Template] = [
+    ("casual", "which tables have no description?"),
+    ("terse", "tables missing descriptions"),
+    ("polite", "Could you list the tables that lack a description?"),
+]
+DOMAIN: list[Template] = [
+    ("casual", "what tables are in the {d} domain?"),
+    ("filler", "quick one, which tables belong to {d}?"),
+    ("terse", "{d} domain tables"),
+]
+
+
+def ownership(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
+    say = Wording(facts, rng)
+    owned = sorted(t for t, f in facts.tables.items() if f.owner)
+    half = (n + 1) // 2
+    for (tone, text), table in zip(rotate(OWNER, half, rng), rotate(owned, half, rng), strict=False):
+        name, form = say.name(table)
+        expect = Expect(names=(table,), phrases=(facts.tables[table].owner,))
+        yield _case(facts, "owner_person", tone, form, text, expect, table, rng, t=name)
+    people = sorted({f.owner for f in facts.tables.values() if f.owner})
+    for (tone, text), person in zip(
+        rotate(PERSON, n - half, rng), rotate(people, n - half, rng), strict=False
+    ):
+        truth = tuple(sorted(t for t, f in facts.tables.items() if f.owner == person))
+        stewarded = tuple(sorted(t for t, f in facts.tables.items() if f.steward == person))
+        expect = Expect(lists=(truth,), allowed=stewarded)
+        yield _case(facts, "owner_person", tone, "exact", text, expect, person, rng, p=person)
+
+
+def lineage(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
+    say = Wording(facts, rng)
+    sources: dict[str, set[str]] = {}
+    targets: dict[str, set[str]] = {}
+    for source, target in facts.lineage:
+        sources.setdefault(target, set()).add(source)
+        targets.setdefault(source, set()).add(target)
+    half = (n + 1) // 2
+    asked = [(t, UPSTREAM, sources[t]) for t in rotate(sorted(sources), half, rng)]
+    asked += [(t, IMPACT, targets[t]) for t in rotate(sorted(targets), n - half, rng)]
+    for i, (table, templates, truth) in enumerate(asked):
+        tone, text = templates[i % len(templates)]
+        name, form = say.name(table)
+        expect = Expect(lists=(tuple(sorted(truth)),), allowed=tuple(sorted(facts.tables)))
+        yield _case(facts, "lineage_impact", tone, form, text, expect, table, rng, t=name)
+
+
+def glossary(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
+    stewarded = sorted(t for t, (steward, _) in facts.terms.items() if steward)
+    half = (n + 1) // 2
+    for (tone, text), term in zip(rotate(TERM, half, rng), rotate(stewarded, half, rng), strict=False):
+        expect = Expect(phrases=(term, facts.terms[term][0]))
+        yield _case(facts, "glossary", tone, "exact", text, expect, term, rng, g=term.lower())
+    every = (tuple(sorted(facts.terms)),)
+    for tone, text in rotate(GLOSSARY, n - half, rng):
+        yield _case(facts, "glossary", tone, "exact", text, Expect(lists=every, tables_listed=False), "", rng)
+
+
+def documentation(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
+    asked: list[tuple[list[Template], tuple[str, ...]]] = []
+    for templates, truth in (
+        (NO_OWNER, tuple(sorted(t for t, f in facts.tables.items() if not f.owner))),
+        (NO_DESCRIPTION, tuple(sorted(t for t, f in facts.tables.items() if not f.description))),
+    ):
+        if truth:
+            asked.append((templates, truth))
+    for i in range(n if asked else 0):
+        templates, truth = asked[i % len(asked)]
+        tone, text = templates[(i // len(asked)) % len(templates)]
+        yield _case(facts, "debt", tone, "exact", text, Expect(lists=(truth,)), "", rng)
+
+
+def domains(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
+    groups: dict[str, list[str]] = {}
+    for table in facts.tables.values():
+        if table.domain:
+            groups.setdefault(table.domain, []).append(table.name)
+    for (tone, text), domain in zip(rotate(DOMAIN, n, rng), rotate(sorted(groups), n, rng), strict=False):
+        truth = tuple(sorted(groups[domain]))
+        yield _case(facts, "area", tone, "exact", text, Expect(lists=(truth,)), domain, rng, d=domain.lower())
+
+
+STEWARD_FAMILIES: dict[str, Family] = {
+    "owner_person": ownership,
+    "lineage_impact": lineage,
+    "glossary": glossary,
+    "debt": documentation,
+    "area": domains,
+}
