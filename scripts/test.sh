@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# Sets up MCOP Explorer and runs every check: ruff, mypy and the whole pytest suite.
+# Sets up MCOP Explorer and runs every check: ruff, mypy and the whole pytest suite (unit, server,
+# browser and database tests, and the tutorials). Installs the Debian packages the tests need when
+# it can (as root or with password-less sudo) and says which otherwise.
 # Extra arguments go to pytest, e.g. `scripts/test.sh -k session`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "The browser and database tests need Debian packages this machine lacks: ${missing[*]}" >&2
-  echo "Install them (as root: apt-get install -y ${missing[*]}), or run .ci/run, which does." >&2
-  exit 1
-fi
+bash scripts/system-packages.sh test
 bash scripts/setup.sh
 echo "== ruff"
 .venv/bin/ruff check .
