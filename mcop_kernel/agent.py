@@ -14,7 +14,6 @@ from pydantic_ai.models import Model
 from .catalog import steward, stewardship
 from .catalog.base import Catalog, CatalogLookupError
 from .catalog.models import JoinPath, LineageDirection, Relationship, Table, TableType
-from .catalog.resolve import key
 from .catalog.snapshot import CatalogSnapshot
 from .catalog.steward import Lack, RelationshipKind
 from .diagrams import Diagram, er_diagram, lineage_diagram
@@ -84,6 +83,7 @@ async def catalog_snapshot(catalog: Catalog) -> CatalogSnapshot:
         snap = await snap
     if not isinstance(snap, CatalogSnapshot):
         raise _NoSnapshotError(NO_SNAPSHOT)
+    stewardship.prepare(snap)
     return snap
 
 
@@ -124,17 +124,7 @@ async def list_tables(
     snap = await catalog_snapshot(catalog)
     if domain:
         await catalog.list_tables(domain=domain, limit=0)  # an unknown domain answers with suggestions
-    index = steward.index_of(snap)
-    kind, label, names = (
-        steward.tables_in_area(snap, area) if area else ("", "", [t.name for t in index.ordered])
-    )
-    chosen = [index.tables[n] for n in names]
-    if domain:
-        chosen = [t for t in chosen if key(t.domain) == key(domain)]
-    if type:
-        chosen = [t for t in chosen if t.type == type.upper()]
-    if order == "rows":
-        chosen = steward.by_rows(snap, [t.name for t in chosen])
+    matched, chosen = steward.listing(snap, area=area, domain=domain, type=type, order=order)
     items = [
         t.summary().model_dump(mode="json") | {"row_count": t.row_count}
         for t in chosen[offset : offset + limit]
@@ -146,8 +136,8 @@ async def list_tables(
         "limit": limit,
         "order": order,
     }
-    if area:
-        result["area"] = {"kind": kind, "name": label}
+    if matched:
+        result["area"] = matched
     if order == "rows":
         result |= steward.index_of(snap).unknown(["row_counts"])
     return result

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -27,6 +27,7 @@ LACK_KINDS: dict[str, MetadataKind | None] = {
     "terms": "terms",
 }
 _LISTING_ORDER = {"FACT": 0, "DIMENSION": 1}
+T = TypeVar("T")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
@@ -78,11 +79,19 @@ class StewardIndex:
                     self.groups[kind].setdefault(key(value), []).append(table.name)
                     self.labels[kind].setdefault(key(value), value)
         self.name_keys = [(key(t.name), t.name) for t in self.ordered]
-        self.columns: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for table in snapshot.tables:
+        self.columns: dict[str, list[str]] = defaultdict(list)
+        """Column name -> the tables that have a column of that name, in listing order."""
+        for table in self.ordered:
             for column in table.columns:
-                self.columns[column.name].append((table.name, column.name))
+                self.columns[column.name].append(table.name)
         self.column_words = {name: name_words(name) for name in self.columns}
+        self.column_compact = [(name, "".join(words)) for name, words in self.column_words.items()]
+        self.column_parts: dict[str, set[str]] = defaultdict(set)
+        for name, words in self.column_words.items():
+            for word in words:
+                self.column_parts[word].add(name)
+        self._memo: dict[str, Any] = {}
+        self.listings: OrderedDict[tuple[str, ...], tuple[dict[str, str] | None, list[Table]]] = OrderedDict()
         self.people: dict[str, _PersonFacts] = {}
         for table in self.ordered:
             if table.owner:
@@ -98,6 +107,16 @@ class StewardIndex:
         facts = self.people.setdefault(person.name, _PersonFacts(person.name))
         facts.email = facts.email or person.email
         return facts
+
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """`build()`, computed once per index under `name` (derived facts only some questions need)."""
+        if name not in self._memo:
+            self._memo[name] = build()
+        result: T = self._memo[name]
+        return result
+
+    def memo_set(self, name: str, value: object) -> None:
+        self._memo[name] = value
 
     def table(self, name: str) -> Table:
         """The table of that exact name (agent tools resolve loose names with the catalog first)."""
@@ -139,6 +158,7 @@ def _recorded(snapshot: CatalogSnapshot) -> frozenset[MetadataKind]:
 
 _INDEXES: OrderedDict[int, StewardIndex] = OrderedDict()
 _MAX_INDEXES = 4
+_MAX_LISTINGS = 64
 
 
 def index_of(snapshot: CatalogSnapshot) -> StewardIndex:
@@ -191,25 +211,39 @@ def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any
     """How much the catalog holds, by type, domain, schema and name-prefix area."""
     index = index_of(snapshot)
 
-    def grouped(kind: str, minimum: int = 1) -> list[dict[str, Any]]:
+    def grouped(kind: str, minimum: int = 1) -> list[tuple[int, str]]:
         counted = [(-len(names), index.labels[kind][k]) for k, names in index.groups[kind].items()]
-        ranked = sorted(c for c in counted if -c[0] >= minimum)[: bounded(limit)]
-        return [{"name": name, "tables": -negative} for negative, name in ranked]
+        return sorted(c for c in counted if -c[0] >= minimum)
 
-    by_type = Counter(t.type for t in snapshot.tables)
+    def counts() -> dict[str, Any]:
+        by_type = Counter(t.type for t in snapshot.tables)
+        return {
+            "by_type": sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])),
+            "columns": sum(len(t.columns) for t in snapshot.tables),
+            "groups": {
+                "domains": grouped("domain"),
+                "schemas": grouped("schema"),
+                "systems": grouped("system"),
+                "areas": grouped("area", minimum=2),
+            },
+        }
+
+    facts = index.memo("summary", counts)
+    cap = bounded(limit)
     return {
         "title": snapshot.title,
         "origin": snapshot.origin,
         "tables": len(snapshot.tables),
-        "by_type": dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "columns": sum(len(t.columns) for t in snapshot.tables),
+        "by_type": dict(facts["by_type"]),
+        "columns": facts["columns"],
         "foreign_keys": len(snapshot.relationships),
         "terms": len(snapshot.terms),
         "lineage_edges": len(snapshot.lineage),
-        "domains": grouped("domain"),
-        "schemas": grouped("schema"),
-        "systems": grouped("system"),
-        "areas": grouped("area", minimum=2),
+        **{
+            group: [{"name": name, "tables": -negative} for negative, name in rows[:cap]]
+            for group, rows in facts["groups"].items()
+        },
+        **{f"{group}_count": len(rows) for group, rows in facts["groups"].items()},
         "people": len(index.people),
         "holds": sorted(index.holds),
     }
@@ -233,25 +267,57 @@ def tables_in_area(snapshot: CatalogSnapshot, area: str) -> tuple[str, str, list
     raise CatalogLookupError("domain, schema or area", area, [c[0] for c in close])
 
 
-def by_rows(snapshot: CatalogSnapshot, names: Iterable[str]) -> list[Table]:
-    """Tables largest first by row count; tables without a count last, by name."""
-    tables = index_of(snapshot).tables
-    return sorted(
-        (tables[n] for n in names),
-        key=lambda t: (t.row_count is None, -(t.row_count or 0), t.name),
-    )
+def listing(
+    snapshot: CatalogSnapshot,
+    *,
+    area: str | None = None,
+    domain: str | None = None,
+    type: str | None = None,
+    order: Literal["name", "rows"] = "name",
+) -> tuple[dict[str, str] | None, list[Table]]:
+    """The tables of an area (see `tables_in_area`), of a domain and of a type, in listing order or
+    largest first by row count (tables without a count last); with the area matched, when one was asked."""
+    index = index_of(snapshot)
+    wanted = ("listing", key(area or ""), key(domain or ""), (type or "").upper(), order)
+    cached = index.listings.get(wanted)
+    if cached is not None:
+        return cached
+    matched: dict[str, str] | None = None
+    tables: list[Table] = index.ordered
+    if area:
+        kind, label, names = tables_in_area(snapshot, area)
+        matched = {"kind": kind, "name": label}
+        tables = [index.tables[n] for n in names]
+    if domain:
+        tables = [t for t in tables if key(t.domain) == wanted[2]]
+    if type:
+        tables = [t for t in tables if t.type == wanted[3]]
+    if order == "rows":
+        rank = index.memo(
+            "row_rank", lambda: {t.name: i for i, t in enumerate(_ranked_by_rows(index.ordered))}
+        )
+        tables = sorted(tables, key=lambda t: rank[t.name])
+    index.listings[wanted] = (matched, tables)
+    while len(index.listings) > _MAX_LISTINGS:
+        index.listings.popitem(last=False)
+    return matched, tables
+
+
+def _ranked_by_rows(tables: Iterable[Table]) -> list[Table]:
+    return sorted(tables, key=lambda t: (t.row_count is None, -(t.row_count or 0), t.name))
 
 
 def largest_tables(snapshot: CatalogSnapshot, limit: int = 10) -> dict[str, Any]:
     """The tables with the most rows, where the source records row counts."""
     index = index_of(snapshot)
-    counted = [t for t in index.ordered if t.row_count is not None]
-    ranked = sorted(counted, key=lambda t: (-(t.row_count or 0), t.name))
+    ranked = index.memo(
+        "largest", lambda: _ranked_by_rows(t for t in index.ordered if t.row_count is not None)
+    )
     return {
         "tables": [{"name": t.name, "row_count": t.row_count} for t in ranked[: bounded(limit)]],
-        "known": len(counted),
+        "known": len(ranked),
         "total": len(snapshot.tables),
-    } | index.unknown(["row_counts"] if not counted else [])
+    } | index.unknown(["row_counts"] if not ranked else [])
 
 
 # -- Keys and references ---------------------------------------------------------------------------
@@ -330,61 +396,86 @@ def relationships_of_kind(
 ) -> dict[str, Any]:
     """Foreign keys that are optional (nullable), one-to-one, self-referencing or many-to-many."""
     index = index_of(snapshot)
-    rels = snapshot.relationships
-    chosen: list[dict[str, Any]]
+    if kind not in ("optional", "one-to-one", "self-referencing", "many-to-many"):
+        raise CatalogLookupError(
+            "kind of relationship", str(kind), ["optional", "one-to-one", "self-referencing", "many-to-many"]
+        )
+    chosen, tables = index.memo(f"kind:{kind}", lambda: _of_kind(index, kind))
+    cap = bounded(limit)
+    return {
+        "kind": kind,
+        "relationships": [dict(r) for r in chosen[:cap]],
+        "count": len(chosen),
+        "tables": tables[:cap],
+        "tables_count": len(tables),
+    }
+
+
+def _of_kind(index: StewardIndex, kind: RelationshipKind) -> tuple[list[dict[str, Any]], list[str]]:
+    rels = index.snapshot.relationships
+    chosen: list[dict[str, Any]] = []
     if kind == "optional":
         chosen = [_rel(r) for r in rels if r.optional]
     elif kind == "one-to-one":
         chosen = [_rel(r) for r in rels if r.cardinality == "one-to-one"]
     elif kind == "self-referencing":
         chosen = [_rel(r) for r in rels if r.from_table == r.to_table]
-    elif kind == "many-to-many":
-        chosen = [_rel(r) for r in rels if r.cardinality == "many-to-many"] + _junctions(index)
     else:
-        raise CatalogLookupError(
-            "kind of relationship", str(kind), ["optional", "one-to-one", "self-referencing", "many-to-many"]
-        )
+        chosen = [_rel(r) for r in rels if r.cardinality == "many-to-many"] + _junctions(index)
     tables = list(
         dict.fromkeys(n for r in chosen for n in (r["from_table"], r.get("via"), r["to_table"]) if n)
     )
-    shown, total = _counted(chosen, limit)
-    return {"kind": kind, "relationships": shown, "count": total, "tables": tables[: bounded(limit)]}
+    return chosen, tables
+
+
+def _columns_with(index: StewardIndex, word: str) -> set[str]:
+    """Column names holding `word`: inside the name's letters (`emailaddr` holds `email`), or as a
+    shortened name word (`addr` for `address`); a word of one or two letters must be a whole name word."""
+    if len(word) <= 2:
+        return set(index.column_parts.get(word, ()))
+    found = {name for name, compact in index.column_compact if word in compact}
+    for end in range(3, len(word)):
+        found.update(index.column_parts.get(word[:end], ()))
+    return found
 
 
 def find_columns(snapshot: CatalogSnapshot, name: str, limit: int = 50) -> dict[str, Any]:
-    """Columns whose names hold the word(s) in any loose form (case, separators, plural, prefix)."""
+    """Columns whose names hold the word(s) in any loose form (case, separators, plural, prefix); when
+    no column holds them all, the columns holding the most of them."""
     index = index_of(snapshot)
-    wanted = [w for w in (key(part) for part in name_words(name)) if w] or [key(name)]
-    wanted = [w for w in wanted if w]
+    wanted = list(dict.fromkeys(w for w in (key(part) for part in name_words(name)) if w))
+    hits: Counter[str] = Counter()
+    for word in wanted:
+        hits.update(_columns_with(index, word))
     compact = "".join(wanted)
-
-    def matches(column: str, word: str) -> bool:
-        return any(
-            part.startswith(word) or (len(part) >= 3 and word.startswith(part))
-            for part in index.column_words[column]
-        ) or word in column.lower().replace("_", "")
-
-    ranked: list[tuple[int, int, str, str]] = []
-    for column in index.columns:
-        hits = sum(1 for w in wanted if matches(column, w))
-        if hits:
-            exact = 0 if "".join(index.column_words[column]) == compact else 1
-            ranked.append((-hits, exact, column.lower(), column))
-    full = [r for r in ranked if -r[0] == len(wanted)]
-    chosen, matched = (full, "all words") if full else (ranked, "some words")
-    chosen.sort()
-    found = [{"table": t, "column": c} for *_, column in chosen for t, c in index.columns[column]]
-    rows, total = _counted(found, limit)
-    tables = list(dict.fromkeys(r["table"] for r in found))
-    for row in rows:
-        described = index.tables[row["table"]].column(row["column"])
-        row["data_type"] = described.data_type if described else ""
-        row["description"] = described.description if described else ""
+    best = max(hits.values(), default=0)
+    chosen = sorted(
+        (c for c, n in hits.items() if n == best),
+        key=lambda c: ("".join(index.column_words[c]) != compact, c.lower(), c),
+    )
+    cap = bounded(limit)
+    rows: list[dict[str, Any]] = []
+    tables: dict[str, None] = {}
+    total = 0
+    for column in chosen:
+        holders = index.columns[column]
+        total += len(holders)
+        tables.update(dict.fromkeys(holders))
+        for table in holders[: cap - len(rows)]:
+            described = index.tables[table].column(column)
+            rows.append(
+                {
+                    "table": table,
+                    "column": column,
+                    "data_type": described.data_type if described else "",
+                    "description": described.description if described else "",
+                }
+            )
     return {
         "query": name,
         "columns": rows,
         "count": total,
-        "tables": tables[: bounded(limit)],
+        "tables": list(tables)[:cap],
         "tables_count": len(tables),
-        "matched": matched if found else "nothing",
+        "matched": "nothing" if not chosen else "all words" if best == len(wanted) else "some words",
     }
