@@ -22,7 +22,14 @@ from pydantic import BaseModel, ConfigDict
 
 from .catalog.models import Column, LineageEdge, LineageGraph, Relationship, Table, TableType
 
-__all__ = ["MERMAID_MAX_EDGES", "MERMAID_MAX_TEXT", "Diagram", "er_diagram", "lineage_diagram"]
+__all__ = [
+    "MERMAID_MAX_EDGES",
+    "MERMAID_MAX_TEXT",
+    "Diagram",
+    "cardinality_words",
+    "er_diagram",
+    "lineage_diagram",
+]
 
 MERMAID_MAX_TEXT = 50_000
 """Mermaid's default `maxTextSize`: longer text is drawn as "Maximum text size in diagram exceeded"."""
@@ -196,16 +203,33 @@ _CROWS: dict[str, str] = {"one-to-one": "||--o|", "one-to-many": "||--o{", "many
 
 def _relationship(rel: Relationship, ids: dict[str, str]) -> str:
     """One line, the "one" side on the left: a many-to-one from purchase_order to supplier is drawn
-    `supplier ||--o{ purchase_order` (one supplier, many purchase orders)."""
+    `supplier ||--o{ purchase_order` (one supplier, many purchase orders). An optional (nullable) key
+    is drawn zero-or-one on the referenced side: `supplier |o--o{ purchase_order`."""
     one, other, crow = rel.to_table, rel.from_table, _CROWS["one-to-many"]
     if rel.cardinality == "one-to-one":
         crow = _CROWS["one-to-one"]  # one to_table row; at most one from_table row points to it
     elif rel.cardinality in ("one-to-many", "many-to-many"):
         one, other, crow = rel.from_table, rel.to_table, _CROWS[rel.cardinality]
+    if rel.optional and one == rel.to_table:
+        crow = "|o" + crow[2:]  # a from_table row references zero or one to_table row
     label = rel.label or ", ".join(rel.from_columns)
     if not rel.label and rel.to_columns and rel.to_columns != rel.from_columns:
         label += " = " + ", ".join(rel.to_columns)
     return f'  {ids[one]} {crow} {ids[other]} : "{_text(label or rel.id)}"'
+
+
+def cardinality_words(rel: Relationship) -> str:
+    """The relationship in words, as a reader checks it against the diagram: "each purchase_order row
+    references zero or one supplier row" for an optional key, "exactly one" for a required one."""
+    src, dst = rel.from_table, rel.to_table
+    how_many = "zero or one" if rel.optional else "exactly one"
+    if rel.cardinality == "one-to-one":
+        return f"each {src} row references {how_many} {dst} row, and each {dst} row has at most one {src} row"
+    if rel.cardinality == "many-to-many":
+        return f"{src} and {dst} are linked many-to-many"
+    if rel.cardinality == "one-to-many":
+        return f"each {src} row can have many {dst} rows"
+    return f"each {src} row references {how_many} {dst} row; a {dst} row can have many {src} rows"
 
 
 class _Plan(NamedTuple):

@@ -419,3 +419,19 @@ async def test_a_thousand_tables(tmp_path: Path) -> None:
     assert ticks >= 2, "the event loop kept running while the database was read"
     path = await catalog.join_path("t999", "t0")
     assert path.tables[0] == "t999" and path.tables[-1] == "t0"
+
+
+async def test_postgres_row_estimates_come_from_the_planners_statistics(postgres: PostgresServer) -> None:
+    """`pg_class.reltuples`: the estimate after ANALYZE; a table never analysed has no count."""
+    postgres.execute(
+        "CREATE TABLE counted (id INTEGER PRIMARY KEY); CREATE TABLE uncounted (id INTEGER PRIMARY KEY); "
+        "INSERT INTO counted SELECT generate_series(1, 321); ANALYZE counted"
+    )
+    catalog = SQLCatalog(postgres.url())
+    try:
+        snapshot = await catalog.snapshot()
+    finally:
+        catalog.close()
+    counts = {t.name: t.row_count for t in snapshot.tables}
+    assert counts["counted"] == 321 and counts["uncounted"] is None
+    assert snapshot.holds == frozenset({"descriptions", "lineage", "row_counts"})

@@ -14,7 +14,14 @@ from mermaid import MERMAID_PACKAGES, MermaidResult, check_with_mermaid
 
 from mcop_kernel.catalog.models import Cardinality, Column, LineageEdge, LineageGraph, Relationship, Table
 from mcop_kernel.catalog.models import TableType as Kind
-from mcop_kernel.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, Diagram, er_diagram, lineage_diagram
+from mcop_kernel.diagrams import (
+    MERMAID_MAX_EDGES,
+    MERMAID_MAX_TEXT,
+    Diagram,
+    cardinality_words,
+    er_diagram,
+    lineage_diagram,
+)
 
 TRICKY_NAMES = (
     "Lieferant Ä",
@@ -62,7 +69,9 @@ def table(name: str, kind: Kind = "TABLE", columns: Iterable[Column] = ()) -> Ta
     )
 
 
-def link(many: str, one: str, cardinality: Cardinality = "many-to-one", label: str = "") -> Relationship:
+def link(
+    many: str, one: str, cardinality: Cardinality = "many-to-one", label: str = "", *, optional: bool = False
+) -> Relationship:
     return Relationship(
         id=f"{many}->{one}",
         from_table=many,
@@ -71,6 +80,7 @@ def link(many: str, one: str, cardinality: Cardinality = "many-to-one", label: s
         to_columns=(f"{one}_id",),
         cardinality=cardinality,
         label=label,
+        optional=optional,
     )
 
 
@@ -114,8 +124,12 @@ def procurement_er() -> Diagram:
         table("supplier_profile", "DIMENSION"),
         table("category", "DIMENSION"),
         table("region", "DIMENSION"),
+        table("buyer", "DIMENSION"),
+        table("badge", "DIMENSION"),
     ]
     relationships = [
+        link("purchase_order", "buyer", optional=True),
+        link("badge", "buyer", "one-to-one", optional=True),
         link("purchase_order", "supplier"),
         link("order_line", "purchase_order", label="belongs to"),
         link("supplier_profile", "supplier", "one-to-one"),
@@ -309,6 +323,22 @@ def test_many_to_one_is_drawn_one_side_first() -> None:
     assert '  supplier ||--o| supplier_profile : "supplier_id"' in source
     assert '  supplier }o--o{ category : "category_id"' in source
     assert '  region ||--o{ supplier : "supplier_id"' in source
+
+
+def test_an_optional_key_is_drawn_zero_or_one() -> None:
+    """A nullable foreign key: an order references zero or one buyer (`|o`), never exactly one."""
+    source = procurement_er().source
+    assert '  buyer |o--o{ purchase_order : "buyer_id"' in source
+    assert '  buyer |o--o| badge : "buyer_id"' in source
+    rel = link("purchase_order", "buyer", optional=True)
+    assert "references zero or one buyer row" in cardinality_words(rel)
+    assert "references exactly one supplier row" in cardinality_words(link("purchase_order", "supplier"))
+
+
+def test_mermaid_reads_the_optional_key_as_zero_or_one(checked: dict[str, MermaidResult]) -> None:
+    edges = {e.id: (e.start, e.end) for e in checked["procurement er"].edges}
+    [(start, end)] = [ends for id_, ends in edges.items() if re.search("buyer-.*purchase_order-", id_ or "")]
+    assert "zeroOrOne" in (start or "") and "zeroOrMore" in (end or "")
 
 
 def test_a_related_table_not_given_is_drawn_by_name() -> None:

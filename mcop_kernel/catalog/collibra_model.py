@@ -224,21 +224,25 @@ def _table(data: _Export, table_id: str, columns: list[Column]) -> Table:
 def _relationships(
     data: _Export, table_of_column: Mapping[str, str], tables: Mapping[str, Table]
 ) -> Iterable[Relationship]:
-    """One relationship per foreign-key column; a key that is the table's whole primary key is 1:1."""
+    """One relationship per foreign-key column; a key that is the table's whole primary key (or is
+    unique) is 1:1, and a nullable one is optional (zero or one)."""
     for relation_id, source, target in data.references:
         from_id, to_id = table_of_column.get(source), table_of_column.get(target)
         if from_id is None or to_id is None:
             continue
         from_table, column_name = tables[from_id], data.short_name(source)
         keys = [c.name for c in from_table.columns if c.is_primary_key]
+        column = from_table.column(column_name)
+        unique = keys == [column_name] or (column is not None and column.is_unique)
         yield Relationship(
             id=relation_id or f"{from_table.name}.{column_name}",
             from_table=from_table.name,
             from_columns=(column_name,),
             to_table=tables[to_id].name,
             to_columns=(data.short_name(target),),
-            cardinality="one-to-one" if keys == [column_name] else "many-to-one",
+            cardinality="one-to-one" if unique else "many-to-one",
             label=column_name,
+            optional=column is not None and column.nullable and not column.is_primary_key,
         )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import heapq
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from .base import CatalogLookupError
+from .joins import JoinGraph
 from .models import (
     GlossaryTerm,
     JoinPath,
@@ -16,7 +16,6 @@ from .models import (
     LineageGraph,
     Neighbourhood,
     Ownership,
-    Relationship,
     SearchHit,
     Table,
     TablePage,
@@ -27,8 +26,6 @@ from .resolve import SearchIndex, TableResolver, TermResolver, key
 from .snapshot import CatalogSnapshot
 
 _LISTING_ORDER = {"FACT": 0, "DIMENSION": 1}
-_State = tuple[str, bool]
-"""A table on a join path, and whether it was reached from a table that references it."""
 
 
 class SnapshotCatalog:
@@ -58,14 +55,8 @@ class SnapshotCatalog:
         self._term_resolver = TermResolver(snapshot.terms)
         self._index = SearchIndex(snapshot.tables, snapshot.terms)
         self._position = {rel.id: i for i, rel in enumerate(snapshot.relationships)}
-        self._joins: dict[str, list[tuple[str, Relationship]]] = defaultdict(list)
-        for rel in snapshot.relationships:
-            if rel.from_table in self._tables and rel.to_table in self._tables:
-                self._joins[rel.from_table].append((rel.to_table, rel))
-                if rel.to_table != rel.from_table:
-                    self._joins[rel.to_table].append((rel.from_table, rel))
-        for neighbours in self._joins.values():
-            neighbours.sort(key=lambda pair: (pair[0], pair[1].label, pair[1].id))
+        self._graph = JoinGraph(self._tables, snapshot.relationships)
+        self._joins = self._graph.joins
         self._upstream: dict[str, list[LineageEdge]] = defaultdict(list)
         self._downstream: dict[str, list[LineageEdge]] = defaultdict(list)
         for edge in dict.fromkeys(snapshot.lineage):
@@ -148,41 +139,15 @@ class SnapshotCatalog:
     async def join_path(self, start: str, end: str) -> JoinPath:
         """Fewest joins; among equally short paths, the one that least often joins two tables through a
         dimension they both reference (receipt -> date <- requisition is valid SQL but rarely meant;
-        receipt -> order line <- requisition is)."""
-        first, last = self._resolver.resolve(start), self._resolver.resolve(end)
-        if first == last:
-            return JoinPath(start=first, end=last, steps=())
-        best: dict[_State, tuple[int, int]] = {(first, False): (0, 0)}
-        came_from: dict[_State, tuple[_State, Relationship]] = {}
-        queue: list[tuple[int, int, int, _State]] = [(0, 0, 0, (first, False))]
-        pushed = 0
-        while queue:
-            steps, fans, _, state = heapq.heappop(queue)
-            table, arrived_up = state
-            if table == last:
-                return JoinPath(start=first, end=last, steps=tuple(self._walk_back(came_from, state)))
-            if best.get(state, (steps, fans)) < (steps, fans):
-                continue
-            through_dimension = arrived_up and self._tables[table].type != "FACT"
-            for other, rel in self._joins.get(table, ()):
-                going_up = rel.from_table == table and rel.to_table == other
-                cost = (steps + 1, fans + int(through_dimension and not going_up))
-                following = (other, going_up)
-                known = best.get(following)
-                if other != table and (known is None or cost < known):
-                    best[following] = cost
-                    came_from[following] = (state, rel)
-                    pushed += 1
-                    heapq.heappush(queue, (*cost, pushed, following))
-        raise CatalogLookupError("join path", f"{first} -> {last}")
+        receipt -> order line <- requisition is); a path through a generic hub (a users table nearly
+        every table references) only when nothing close avoids it, and then with a warning."""
+        return self._graph.path(self._resolver.resolve(start), self._resolver.resolve(end))
 
-    @staticmethod
-    def _walk_back(came_from: dict[_State, tuple[_State, Relationship]], state: _State) -> list[Relationship]:
-        steps: list[Relationship] = []
-        while state in came_from:
-            state, rel = came_from[state]
-            steps.append(rel)
-        return steps[::-1]
+    @property
+    def hubs(self) -> dict[str, int]:
+        """Tables so widely referenced that joining through them is usually a coincidence, with how
+        many tables reference each (found from the foreign keys, not from names)."""
+        return dict(self._graph.hubs)
 
     async def lineage(
         self, name: str, *, direction: LineageDirection = "both", depth: int = 3

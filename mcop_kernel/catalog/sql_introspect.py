@@ -14,6 +14,8 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.exc import CompileError, SQLAlchemyError
 from sqlalchemy.types import NullType, TypeEngine
 
+from .sql_sqlite import sqlite_details
+
 SYSTEM_SCHEMAS = frozenset(
     {"information_schema", "pg_catalog", "pg_toast", "sys", "mysql", "performance_schema"}
 )
@@ -53,6 +55,8 @@ class DbTable:
     foreign_keys: list[DbForeignKey] = field(default_factory=list)
     unique: list[tuple[str, ...]] = field(default_factory=list)
     definition: str = ""
+    row_estimate: int | None = None
+    """The database's own estimate of its rows (statistics, never a count), where it keeps one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,10 @@ class Database:
     default_schema: str
     tables: tuple[DbTable, ...]
     unqualified_default: bool = False
+    comments: bool = True
+    """Whether the database can hold table and column comments at all (SQLite cannot)."""
+    row_estimates: bool = False
+    """Whether it keeps row-count estimates (PostgreSQL and DuckDB do; SQLite once ANALYZE has run)."""
 
 
 def introspect(conn: Connection, schemas: Sequence[str] = (), *, view_definitions: bool = True) -> Database:
@@ -82,7 +90,36 @@ def introspect(conn: Connection, schemas: Sequence[str] = (), *, view_definition
         for table in [t for t in tables if t.is_view][:MAX_VIEW_DEFINITIONS]:
             argument = None if table.schema == default else table.schema
             table.definition = _optional(partial(inspector.get_view_definition, table.name, argument)) or ""
-    return Database(default, tuple(tables), unqualified_default=conn.dialect.name == "postgresql")
+    dialect = conn.dialect.name
+    estimates = False
+    if dialect == "sqlite":
+        tables, estimates = sqlite_details(conn, tables)
+    elif dialect == "postgresql":
+        estimates = _postgres_estimates(conn, tables)
+    return Database(
+        default,
+        tuple(tables),
+        unqualified_default=dialect == "postgresql",
+        comments=dialect != "sqlite",
+        row_estimates=estimates,
+    )
+
+
+def _postgres_estimates(conn: Connection, tables: list[DbTable]) -> bool:
+    """`pg_class.reltuples`, the planner's estimate (-1: never analysed, so unknown)."""
+    query = text(
+        "SELECT n.nspname, c.relname, c.reltuples FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f')"
+    )
+    try:
+        found = {(schema, name): tuples for schema, name, tuples in conn.execute(query)}
+    except SQLAlchemyError:
+        return False
+    for table in tables:
+        tuples = found.get((table.schema, table.name))
+        if tuples is not None and tuples >= 0:
+            table.row_estimate = round(tuples)
+    return True
 
 
 def _is_system(schema: str) -> bool:
@@ -156,7 +193,7 @@ def _type_name(type_: TypeEngine[Any], dialect: Any) -> str:
 
 
 _DUCKDB_QUERIES = {
-    "tables": "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+    "tables": "SELECT schema_name, table_name, comment, estimated_size FROM duckdb_tables() "
     "WHERE database_name = :db AND NOT internal AND NOT temporary",
     "views": "SELECT schema_name, view_name, comment, sql FROM duckdb_views() "
     "WHERE database_name = :db AND NOT internal AND NOT temporary",
@@ -180,8 +217,8 @@ def _introspect_duckdb(conn: Connection, schemas: Sequence[str]) -> Database:
         return [row for row in found if (not schemas or row[0] in schemas) and not _is_system(row[0])]
 
     tables: dict[tuple[str, str], DbTable] = {}
-    for schema, name, comment in rows("tables"):
-        tables[schema, name] = DbTable(schema, name, comment=comment or "")
+    for schema, name, comment, size in rows("tables"):
+        tables[schema, name] = DbTable(schema, name, comment=comment or "", row_estimate=size)
     for schema, name, comment, sql in rows("views"):
         view = DbTable(schema, name, is_view=True, comment=comment or "", definition=sql or "")
         tables[schema, name] = view
@@ -200,4 +237,4 @@ def _introspect_duckdb(conn: Connection, schemas: Sequence[str]) -> Database:
         elif ref_table:  # DuckDB keeps foreign keys within one schema
             key = DbForeignKey(tuple(columns), schema, ref_table, tuple(ref_columns), constraint)
             table.foreign_keys.append(key)
-    return Database(default, tuple(tables.values()))
+    return Database(default, tuple(tables.values()), row_estimates=True)

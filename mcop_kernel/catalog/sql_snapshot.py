@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from .models import Column, ForeignKey, LineageEdge, Relationship, Table, TableType
-from .snapshot import CatalogSnapshot
+from .snapshot import CatalogSnapshot, MetadataKind
 from .sql_introspect import Database, DbForeignKey, DbTable
 
 _CONVENTIONS: tuple[tuple[tuple[str, ...], TableType], ...] = (
@@ -33,7 +33,8 @@ def snapshot_from_database(
     database: Database, *, title: str, origin: str, system: str = ""
 ) -> CatalogSnapshot:
     """Tables named `table` in the default schema and `schema.table` elsewhere, each foreign key a
-    relationship (one-to-one when its columns are unique on the referencing side, else many-to-one)."""
+    relationship (one-to-one when its columns are unique on the referencing side, else many-to-one;
+    optional when a key column is nullable)."""
     default = database.default_schema
 
     def catalog_name(schema: str, name: str) -> str:
@@ -56,12 +57,30 @@ def snapshot_from_database(
         if source != names[view.schema, view.name]
     )
     return CatalogSnapshot(
-        tables=tables, relationships=relationships, lineage=lineage, title=title, origin=origin
+        tables=tables,
+        relationships=relationships,
+        lineage=lineage,
+        title=title,
+        origin=origin,
+        holds=holds(database),
     )
+
+
+def holds(database: Database) -> frozenset[MetadataKind]:
+    """What a database records at all: comments (where it can hold them), lineage from views, row
+    estimates where it keeps statistics. Never owners, stewards, glossary terms, classification,
+    certification, freshness or quality: those are not in a database."""
+    kinds: set[MetadataKind] = {"lineage"}
+    if database.comments:
+        kinds.add("descriptions")
+    if database.row_estimates:
+        kinds.add("row_counts")
+    return frozenset(kinds)
 
 
 def _table(table: DbTable, name: str, catalog_name: _Namer, system: str) -> Table:
     pk = set(table.primary_key)
+    unique = {key[0] for key in table.unique if len(key) == 1 and key != table.primary_key}
     references = {
         column: ForeignKey(table=catalog_name(fk.ref_schema, fk.ref_table), column=ref_column)
         for fk in table.foreign_keys
@@ -77,6 +96,7 @@ def _table(table: DbTable, name: str, catalog_name: _Namer, system: str) -> Tabl
         description=table.comment,
         system=system,
         schema_name=table.schema,
+        row_count=table.row_estimate,
         columns=tuple(
             Column(
                 id=f"{table.schema}.{table.name}.{c.name}",
@@ -88,6 +108,7 @@ def _table(table: DbTable, name: str, catalog_name: _Namer, system: str) -> Tabl
                 is_primary_key=c.name in pk,
                 foreign_key=references.get(c.name),
                 status="",
+                is_unique=c.name in unique,
             )
             for c in table.columns
         ),
@@ -96,8 +117,10 @@ def _table(table: DbTable, name: str, catalog_name: _Namer, system: str) -> Tabl
 
 def _relationship(table: DbTable, name: str, fk: DbForeignKey, target: str) -> Relationship:
     """Unique on the referencing side (the primary key, a unique constraint or index within the key's
-    columns) means each referenced row has at most one: one-to-one."""
+    columns) means each referenced row has at most one: one-to-one. A nullable key column makes the
+    reference optional: a row references zero or one row."""
     columns = set(fk.columns)
+    nullable = {c.name for c in table.columns if c.nullable} - set(table.primary_key)
     keys = [set(table.primary_key), *(set(u) for u in table.unique)]
     one = any(key and key <= columns for key in keys)
     return Relationship(
@@ -108,6 +131,7 @@ def _relationship(table: DbTable, name: str, fk: DbForeignKey, target: str) -> R
         to_columns=fk.ref_columns,
         cardinality="one-to-one" if one else "many-to-one",
         label=", ".join(fk.columns),
+        optional=bool(columns & nullable),
     )
 
 
