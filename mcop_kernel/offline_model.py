@@ -1,24 +1,14 @@
 """The default model: offline, deterministic and rule-based (no LLM, no API key, no network).
 
-It reads each question with fixed rules (keywords and the words around them), calls the same catalog
-tools a real LLM would, reads their results and streams a Markdown answer written from them, about a
-word per chunk. It understands:
+It reads each question against the connected catalog's own vocabulary (its table and display names and
+their loose forms, columns, glossary terms, people, domains and name-prefix areas; misspellings mended
+with rapidfuzz), recognises what is asked from the question's grammar (question words, verbs, and the
+nouns naming what is asked: columns, owner, references, "no"/"without", "how many", impact...), calls
+the same catalog tools a real LLM would, and streams a Markdown answer written from their results,
+about a word per chunk. See `offline/intents.py` for the kinds of question it answers.
 
-- listing tables, optionally by type or domain ("Show me all tables", "list fact tables",
-  "tables in the Procurement domain", then "show more tables");
-- describing a table ("Describe fact_bs_purchase_order", "what columns does the supplier table have?");
-- searching ("search for vendor", "find columns about currency", "where is net order value");
-- relationships with an ER diagram ("Show relationships between fact_bs_purchase_order and suppliers",
-  "how is X related to Y", "show the ER diagram for invoices");
-- join paths with example SQL ("how do I join invoices to suppliers?");
-- lineage with a flowchart ("where does fact_bs_purchase_order come from?", "what is downstream of EKKO?");
-- owners and stewards ("who owns the supplier table?");
-- glossary terms ("what does Net Order Value mean?", "define incoterms"; unknown terms fall back to a search);
-- follow-ups about the table just discussed ("who owns it?", "show its lineage", "what about suppliers?").
-
-Anything else gets a short description of these abilities. Table names are passed to the tools in the
-user's own words; the catalog resolves them and suggests names when it cannot. The same conversation
-always gets the same answer, tool calls and tool-call ids.
+Without a catalog in reach (a plan made outside a run) it reads names from the question's words. The
+same conversation always gets the same answer, tool calls and tool-call ids.
 """
 
 from __future__ import annotations
@@ -28,10 +18,12 @@ import re
 from collections.abc import AsyncIterator
 
 import anyio
+from pydantic_ai._run_context import get_current_run_context
 from pydantic_ai.messages import ModelMessage, ModelResponse, ModelResponsePart, TextPart, ToolCallPart
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
 from .offline.planner import Step, plan
+from .offline.vocabulary import Vocabulary, snapshot_of, vocabulary_of
 
 __all__ = ["MODEL_NAME", "chunk_text", "offline_model"]
 
@@ -57,6 +49,20 @@ def _parts(step: Step, messages: list[ModelMessage]) -> list[ModelResponsePart]:
     return parts
 
 
+async def current_vocabulary() -> Vocabulary | None:
+    """The vocabulary of the catalog the running answer's tools use (the agent's `ExplorerDeps.catalog`),
+    built once per catalog snapshot; None outside an agent run or for a catalog with no snapshot."""
+    ctx = get_current_run_context()
+    catalog = getattr(getattr(ctx, "deps", None), "catalog", None) if ctx is not None else None
+    if catalog is None:
+        return None
+    try:
+        snapshot = await snapshot_of(catalog)
+    except Exception:  # a catalog that cannot give a snapshot is read from the question's words
+        return None
+    return vocabulary_of(snapshot) if snapshot is not None else None
+
+
 class _OfflineModel:
     """The two functions FunctionModel calls; both follow the same plan."""
 
@@ -64,12 +70,12 @@ class _OfflineModel:
         self.typing_delay = typing_delay
 
     async def respond(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
-        return ModelResponse(parts=_parts(plan(messages), messages))
+        return ModelResponse(parts=_parts(plan(messages, await current_vocabulary()), messages))
 
     async def stream(
         self, messages: list[ModelMessage], info: AgentInfo
     ) -> AsyncIterator[str | DeltaToolCalls]:
-        step = plan(messages)
+        step = plan(messages, await current_vocabulary())
         for chunk in chunk_text(step.text):
             yield chunk
             await anyio.sleep(self.typing_delay)

@@ -9,21 +9,39 @@ from .intents import Intent, IntentKind
 
 Result = dict[str, Any]
 
-CAPABILITIES = """\
-I'm the offline MCOP Explorer model: rule-based, with no API key and no network, so I understand a \
-fixed set of questions and answer them from the catalog. You can ask me to:
 
-- **List tables**: “Show me all tables”, “List fact tables”, “Tables in the Procurement domain”
-- **Describe a table**: “Describe fact_bs_purchase_order”, “What columns does the supplier table have?”
-- **Search** the catalog: “Search for vendor”, “Find columns about currency”
-- **Show relationships** with an ER diagram: “Show relationships between fact_bs_purchase_order and \
-suppliers”
-- **Find a join path** with example SQL: “How do I join invoices to suppliers?”
-- **Trace lineage** with a flowchart: “Where does fact_bs_purchase_order come from?”
-- **Find owners and stewards**: “Who owns the supplier table?”
-- **Look up glossary terms**: “What does Net Order Value mean?”
-
-Follow-ups such as “Who owns it?” or “Show its lineage” mean the table we just talked about."""
+def capabilities(intent: Intent) -> str:
+    """What the offline model understands, with examples taken from the connected catalog."""
+    ex = dict(intent.examples)
+    table, other = ex.get("table", "orders"), ex.get("other", ex.get("table", "customers"))
+    lines = [
+        "I'm the offline MCOP Explorer model: rule-based, with no API key and no network, so I read "
+        "questions "
+        "against this catalog's own names and answer them from the catalog. You can ask me, for example:",
+        "",
+        "- **What is here**: “Show me all tables”, “How many tables are there?”, “List fact tables”"
+        + (f", “Tables in the {ex['domain']} domain”" if "domain" in ex else ""),
+        f"- **About a table**: “Describe {table}”, “What is the primary key of {table}?”, “Who owns "
+        f"{table}?”",
+        f"- **How tables connect**: “Which tables reference {table}?”, “Show relationships between "
+        f"{table} and "
+        f"{other}”, “How do I join {table} to {other}?”",
+        f"- **Lineage and impact**: “Where does {table} come from?”, “What breaks if I change {table}?”",
+        "- **Columns**: “Is there a column for email anywhere?”, “Which columns hold money amounts?”",
+        "- **Documentation debt**: “Which tables have no owner?”, “Tables without foreign keys”, "
+        "“How well documented is the catalog?”",
+        f"- **Steward facts**: “Is {table} certified?”, “Where is personal data?”, “What are the "
+        "largest tables?”",
+    ]
+    if "term" in ex or "person" in ex:
+        glossary = f"“What does {ex['term']} mean?”, “Show me the glossary”" if "term" in ex else ""
+        person = f"“What does {ex['person']} own?”" if "person" in ex else ""
+        lines.append("- **Glossary and people**: " + ", ".join(x for x in (glossary, person) if x))
+    lines += [
+        "",
+        "Follow-ups such as “Who owns it?” or “And its lineage?” mean the table we just talked about.",
+    ]
+    return "\n".join(lines)
 
 
 def help_answer(intent: Intent) -> str:
@@ -31,15 +49,26 @@ def help_answer(intent: Intent) -> str:
     if intent.phrase and not intent.greeting:
         words = intent.phrase
         opener = f"I'm not sure what you'd like to know about “{words}”; try “Search for {words}”. "
-    return opener + CAPABILITIES
+    return opener + capabilities(intent)
 
 
 def clarify_answer(intent: Intent) -> str:
-    if intent.asked == "join":
-        return "Which two tables should I join? For example: “How do I join invoices to suppliers?”"
+    ex = dict(intent.examples)
+    if intent.choices:
+        lines = [f"“{intent.phrase}” could mean more than one table. Which one do you mean?", ""]
+        lines += [f"- `{name}`" + (f" ({told})" if told else "") for name, told in intent.choices]
+        first = intent.choices[0][0]
+        return "\n".join(
+            [*lines, "", f"For example: “{_example(intent.asked or 'describe', (first, first))}”"]
+        )
+    if intent.asked in ("join", "compare"):
+        pair = (ex.get("table", "orders"), ex.get("other", "customers"))
+        return f"Which two tables do you mean? For example: “{_example(intent.asked, pair)}”"
     if intent.asked in ("search", "term"):
-        return "What should I look for? For example: “Search for vendor” or “What does Net Order Value mean?”"
-    example = _example(intent.asked or "describe", ("dimv_bs_supplier",))
+        term = ex.get("term") or ex.get("table", "customer")
+        return f"What should I look for? For example: “Search for {term}” or “What does {term} mean?”"
+    table = ex.get("table", "orders")
+    example = _example(intent.asked or "describe", (table, ex.get("other", table)))
     return f"Which table do you mean? For example: “{example}”"
 
 
@@ -52,6 +81,8 @@ def lead_in(intent: Intent) -> str:
         return f"Let me look up the relationships of {first}."
     if intent.kind == "join":
         return f"Let me find a join path from {first} to {intent.tables[1]}."
+    if intent.kind == "impact":
+        return f"Let me check what depends on {first}."
     if intent.kind == "lineage":
         return {
             "upstream": f"Let me trace where {first} comes from.",
@@ -74,6 +105,8 @@ def error_answer(intent: Intent, result: Result) -> str:
         tables = tuple(suggestions[0] if t == query else t for t in intent.tables)
         if intent.kind == "term" or not tables:
             tables = (suggestions[0],)
+        if intent.kind in ("person",):
+            return f"{text}\n\nYou could ask, for example: “What does {suggestions[0]} own?”"
         return f"{text}\n\nYou could ask, for example: “{_example(intent.kind, tables)}”"
     search = f"“Search for {query}”" if query else "“Search for …”"
     return f"{text}\n\nTry {search} or “Show me all tables” to see what the catalog holds."
@@ -90,7 +123,9 @@ def list_answer(intent: Intent, page: Result) -> str:
     items: list[Result] = page.get("items", [])
     total, offset = int(page.get("total", len(items))), int(page.get("offset", 0))
     kind = f"{intent.table_type} tables" if intent.table_type else "tables"
-    where = f" in the {intent.domain} domain" if intent.domain else ""
+    where = (
+        f" in the {intent.domain} domain" if intent.domain else f" in {intent.area}" if intent.area else ""
+    )
     if not items:
         return f"There are no {kind}{where} in the catalog. Ask “Show me all tables” to see what is there."
     heading = (
@@ -144,7 +179,8 @@ def search_answer(intent: Intent, result: Result, note: str = "") -> str:
     query = intent.phrase
     prefix = f"{note}\n\n" if note else ""
     if not hits:
-        return f"{prefix}Nothing in the catalog matches “{query}”.\n\n{CAPABILITIES}"
+        tail = "Ask “Show me all tables” to see what is there."
+        return f"{prefix}Nothing in the catalog matches “{query}”. {tail}"
     if intent.scope:
         hits = sorted(hits, key=lambda hit: hit.get("kind") != intent.scope)
     lines = [f"I found {count(len(hits), 'match', 'matches')} for “{query}”:", ""]
@@ -224,6 +260,11 @@ def _example(kind: IntentKind, tables: Sequence[str]) -> str:
     first = tables[0]
     return {
         "describe": f"Describe {first}",
+        "keys": f"What is the primary key of {first}?",
+        "references": f"Which tables reference {first}?",
+        "impact": f"What breaks if I change {first}?",
+        "status": f"Is {first} certified?",
+        "compare": f"Compare {tables[0]} and {tables[-1]}",
         "owner": f"Who owns {first}?",
         "lineage": f"Show the lineage of {first}",
         "relationships": f"Show relationships between {' and '.join(tables)}"

@@ -67,6 +67,8 @@ def relationship_sentence(rel: Result) -> str:
         via = "via " + ", ".join(
             f"`{f}` → `{rel['to_table']}.{t}`" for f, t in zip(from_cols, to_cols, strict=False)
         )
+    if rel.get("optional") and rel.get("cardinality") in ("many-to-one", "one-to-one", None):
+        return f"Each {src} row references zero or one {dst} row {via} (the foreign key may be null)."
     sentence = {
         "one-to-one": f"Each {src} row matches exactly one {dst} row {via}",
         "one-to-many": f"Each {src} row can have many {dst} rows {via}",
@@ -77,6 +79,18 @@ def relationship_sentence(rel: Result) -> str:
 
 
 def join_answer(path: Result) -> str:
+    """The path, each join condition and the SQL; a hub warning and the path that avoids the hub."""
+    text = _join_path(path)
+    if path.get("warning"):
+        text += f"\n\n**Note:** {path['warning']}"
+    alternative = path.get("alternative")
+    if isinstance(alternative, dict) and alternative.get("steps"):
+        other = {"start": path["start"], "end": path["end"], **alternative}
+        text += "\n\nA path that avoids it:\n\n" + _join_path(other)
+    return text
+
+
+def _join_path(path: Result) -> str:
     start, end, tables = path["start"], path["end"], path.get("tables", [])
     steps: list[Result] = path.get("steps", [])
     if not steps:
@@ -155,3 +169,93 @@ def names_table(phrase: str, table: str) -> bool:
         return True
     stems = [re.sub(r"(?<=[a-z])s$", "", w) for w in re.findall(r"[a-z0-9]+", phrase.lower())]
     return bool(stems) and all(stem in table.lower() for stem in stems)
+
+
+def _link(link: Result, other_key: str = "table") -> str:
+    cols = ", ".join(f"`{c}`" for c in link.get("columns") or [])
+    extra = " (optional)" if link.get("optional") else ""
+    return f"- `{link[other_key]}`" + (f" via {cols}" if cols else "") + extra
+
+
+def references_answer(intent: Intent, result: Result) -> str:
+    """Which tables point at this one (`in`), what it points to (`out`), or both."""
+    table = result["table"]
+    incoming, outgoing = list(result.get("referenced_by") or []), list(result.get("references") or [])
+    sections: list[str] = []
+    if intent.what in ("in", "both"):
+        if incoming:
+            names = len({r["table"] for r in incoming})
+            verb = "references" if names == 1 else "reference"
+            sections.append(
+                "\n".join([f"{count(names, 'table')} {verb} `{table}`:", "", *map(_link, incoming)])
+            )
+        else:
+            sections.append(f"No table references `{table}` by foreign key.")
+    if intent.what in ("out", "both"):
+        if outgoing:
+            names = len({r["table"] for r in outgoing})
+            sections.append(
+                "\n".join([f"`{table}` references {count(names, 'table')}:", "", *map(_link, outgoing)])
+            )
+        else:
+            sections.append(f"`{table}` references no other table.")
+    return "\n\n".join(sections)
+
+
+_KIND_TEXT = {
+    "optional": "optional references (nullable foreign keys: zero or one related row)",
+    "one-to-one": "one-to-one relationships",
+    "self-referencing": "self-referencing tables (a foreign key to the same table)",
+    "many-to-many": "many-to-many links",
+}
+
+
+_ONE_KIND_TEXT = {
+    "optional": "optional reference (a nullable foreign key: zero or one related row)",
+    "one-to-one": "one-to-one relationship",
+    "self-referencing": "self-referencing table (a foreign key to the same table)",
+    "many-to-many": "many-to-many link",
+}
+
+
+def kind_answer(intent: Intent, result: Result) -> str:
+    rels, kind = list(result.get("relationships") or []), str(result.get("kind") or intent.what)
+    n = int(result.get("count", len(rels)))
+    if not rels:
+        return f"The catalog has no {_KIND_TEXT.get(kind, kind)}."
+    text = _KIND_TEXT.get(kind, kind) if n != 1 else _ONE_KIND_TEXT.get(kind, kind)
+    lines = [f"The catalog has {n} {text}:", ""]
+    for rel in rels[:30]:
+        cols = ", ".join(f"`{c}`" for c in rel.get("from_columns") or [])
+        lines.append(f"- `{rel['from_table']}` → `{rel['to_table']}`" + (f" via {cols}" if cols else ""))
+    if n > 30:
+        lines.append(f"- … and {n - 30} more")
+    return "\n".join(lines)
+
+
+def impact_answer(intent: Intent, result: Result) -> str:
+    """What is downstream by lineage and what references the table, then the people to tell."""
+    table = result["table"]
+    downstream, referencing = list(result.get("downstream") or []), list(result.get("referenced_by") or [])
+    if not downstream and not referencing:
+        lines = [f"Nothing recorded depends on `{table}`: no downstream lineage and no table references it."]
+    else:
+        lines = [
+            f"Changing `{table}` can affect {count(len(downstream), 'downstream table')} (lineage) and "
+            f"{count(len(referencing), 'table')} that "
+            f"{'references' if len(referencing) == 1 else 'reference'} it "
+            "by foreign key.",
+            "",
+        ]
+        for item in downstream[:30]:
+            lines.append(f"- `{item['table']}` (downstream, {count(int(item.get('depth', 1)), 'step')})")
+        for item in referencing[:30]:
+            lines.append(f"- `{item['table']}` (references it)")
+    people = list(result.get("people_to_tell") or [])
+    if people:
+        lines += ["", "People to tell: " + and_list([f"**{p}**" for p in people]) + "."]
+    elif downstream or referencing:
+        lines += ["", "The catalog records no owners or stewards for them, so I can't say whom to tell."]
+    if result.get("note") and result.get("unknown"):
+        lines += ["", str(result["note"])]
+    return "\n".join(lines)

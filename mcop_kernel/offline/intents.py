@@ -1,19 +1,59 @@
-"""Reading a data steward's question: which kind of catalog question it is, and what it names."""
+"""Reading a data steward's question: what kind of catalog question it is (its grammar), and what it names."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..catalog.models import LineageDirection, TableType
-from . import vocabulary as vocab
+from . import grammar as g
+from .reading import Mention, Reading, read, read_without_catalog
+from .vocabulary import EXACT, Vocabulary
 
 IntentKind = Literal[
-    "list", "describe", "search", "relationships", "join", "lineage", "owner", "term", "help", "clarify"
+    "list",
+    "count",
+    "describe",
+    "keys",
+    "references",
+    "rel_kind",
+    "lacking",
+    "coverage",
+    "largest",
+    "find_columns",
+    "column_kind",
+    "search",
+    "relationships",
+    "join",
+    "lineage",
+    "impact",
+    "owner",
+    "person",
+    "status",
+    "classified",
+    "compare",
+    "glossary",
+    "term",
+    "people",
+    "help",
+    "clarify",
 ]
-
 SearchScope = Literal["table", "column", "term"]
+TABLE_KINDS: frozenset[IntentKind] = frozenset(
+    {
+        "describe",
+        "keys",
+        "references",
+        "relationships",
+        "join",
+        "lineage",
+        "impact",
+        "owner",
+        "status",
+        "compare",
+    }
+)
+_NEEDS: dict[IntentKind, int] = {"join": 2, "compare": 2}
 
 
 @dataclass(frozen=True)
@@ -26,207 +66,266 @@ class Context:
     next_offset: int | None = None
     table_type: TableType | None = None
     domain: str | None = None
+    area: str | None = None
 
 
 @dataclass(frozen=True)
 class Intent:
-    """One question, read: its kind and what it names. `phrase` is a search query or glossary term (or,
-    for `help`, the words it did not understand); `scope` narrows a search to tables or columns;
-    `asked` is the kind a `clarify` intent could not complete for want of a table; `greeting` opens
-    a `help` answer."""
+    """One question, read: its kind and what it names. `phrase` is a search query, glossary term, column
+    name or (for `help`) the words not understood; `what` is the kind's detail (what tables lack, a kind
+    of relationship or value, a classification label, `in`/`out` references, `neighbourhood`); `notes`
+    say which table a loose or misspelled name was taken to mean; `choices` are the tables an ambiguous
+    name could mean; `examples` are real names of the connected catalog for help texts."""
 
     kind: IntentKind
     tables: tuple[str, ...] = ()
     phrase: str = ""
     table_type: TableType | None = None
     domain: str | None = None
+    area: str | None = None
     direction: LineageDirection = "both"
     offset: int = 0
     asked: IntentKind | None = None
     greeting: str = ""
     scope: SearchScope | None = None
+    what: str = ""
+    person: str = ""
+    order: str = ""
+    notes: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
+    examples: tuple[tuple[str, str], ...] = ()
 
 
-_TOKEN = re.compile(
-    r"""“([^”]+)”|"([^"]+)"|`([^`]+)`|(?<![\w'])'([^']+)'(?![\w'])|(\w[\w\-./']*)|([,;:?!()&])"""
-)
-_TABLE_KINDS: frozenset[IntentKind] = frozenset({"describe", "relationships", "join", "lineage", "owner"})
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    quoted: bool = False
-    punct: bool = False
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
-
-
-def _tokens(question: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    for match in _TOKEN.finditer(question):
-        quoted = next((g for g in match.groups()[:4] if g and g.strip()), None)
-        if quoted is not None:
-            tokens.append(_Token(quoted.strip(), quoted=True))
-        elif match.group(5):
-            word = re.sub(r"'s?$", "", match.group(5).rstrip(".-/'"))
-            if word:
-                tokens.append(_Token(word))
-        else:
-            tokens.append(_Token(match.group(6), punct=True))
-    return tokens
-
-
-def _is_content(tokens: list[_Token], i: int, fillers: frozenset[str]) -> bool:
-    token = tokens[i]
-    return token.quoted or (not token.punct and token.low not in fillers)
-
-
-def _is_reference(tokens: list[_Token], i: int) -> bool:
-    """`it`, `its`, or `this`/`that` standing for a table (`this table`, `that one`, `who owns that?`)."""
-    token = tokens[i]
-    if token.quoted:
-        return False
-    if token.low in vocab.PRONOUNS:
-        return True
-    if token.low in vocab.DEMONSTRATIVES:
-        after = tokens[i + 1] if i + 1 < len(tokens) else None
-        return after is None or after.punct or after.low in {"table", "one"}
-    return False
-
-
-def _runs(tokens: list[_Token], fillers: frozenset[str]) -> list[list[str | None]]:
-    """Maximal runs of content words, grouped: runs separated only by `and`, commas or articles share a
-    group. `None` stands for a reference to the table under discussion."""
-    groups: list[list[str | None]] = []
-    run: list[str] = []
-    grouped = False
-
-    def flush() -> None:
-        nonlocal run
-        if run:
-            add(" ".join(run))
-            run = []
-
-    def add(item: str | None) -> None:
-        nonlocal grouped
-        if grouped and groups:
-            groups[-1].append(item)
-        else:
-            groups.append([item])
-        grouped = True
-
-    for i, token in enumerate(tokens):
-        if _is_content(tokens, i, fillers) and not _is_reference(tokens, i):
-            run.append(token.text)
-            continue
-        glue = token.low == "of" and run and i + 1 < len(tokens) and _is_content(tokens, i + 1, fillers)
-        if glue:
-            run.append(token.text)
-            continue
-        flush()
-        if _is_reference(tokens, i):
-            add(None)
-        elif token.low not in vocab.GROUPING:
-            grouped = False
-    flush()
-    return groups
-
-
-def _phrase(tokens: list[_Token]) -> str:
-    """The words between the first and the last content word (a search query or a glossary term)."""
-    quoted = [t.text for t in tokens if t.quoted]
-    if quoted:
-        return quoted[0]
-    content = [i for i in range(len(tokens)) if _is_content(tokens, i, vocab.PHRASE_FILLERS)]
-    if not content:
-        return ""
-    words = [t.text for t in tokens[content[0] : content[-1] + 1] if not t.punct or t.text == "&"]
-    return " ".join(words)
-
-
-def _table_like(low: str, tokens: list[_Token]) -> bool:
-    return bool(re.search(r"\btable\b", low)) or any("_" in t.text for t in tokens)
-
-
-def _kind(low: str) -> IntentKind | None:
-    return next((kind for kind, pattern in vocab.KINDS if pattern.search(low)), None)
-
-
-def parse_question(question: str, context: Context | None = None) -> Intent:
-    """Read one question, resolving `it`, `its` and `this table` against `context`."""
+def parse_question(question: str, context: Context | None = None, vocab: Vocabulary | None = None) -> Intent:
+    """Read one question against the catalog's vocabulary (or, without one, its words), resolving `it`,
+    `its` and `this table` against `context`."""
     context = context or Context()
-    text = " ".join(question.replace("’", "'").split())
-    low = text.lower()
-    tokens = _tokens(text)
-    kind = _kind(low)
-    if kind is None and context.kind == "list" and vocab.MORE.search(low):
-        kind = "list"
-    if kind is None and context.kind in _TABLE_KINDS and vocab.FOLLOW_UP.search(low):
-        kind = context.kind
-    if kind is None and vocab.WHAT_IS.search(low):
-        kind = "describe" if _table_like(low, tokens) else "term"
-    if kind is None and _table_like(low, tokens) and _runs(tokens, vocab.TABLE_FILLERS):
-        kind = "describe"
-    if kind is None:
-        greeting = (
-            "Hello!" if vocab.GREETING.search(low) else "You're welcome!" if vocab.THANKS.search(low) else ""
+    reading = read(question, vocab) if vocab is not None else read_without_catalog(question)
+    intent = _classify(reading, context, vocab)
+    examples = tuple(sorted(vocab.examples.items())) if vocab is not None else ()
+    return replace(intent, examples=examples)
+
+
+def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> Intent:
+    low = reading.masked()
+    tables = [m for m in reading.mentions if m.tables]
+    refers = _refers(reading)
+    table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
+    term = next((m.term if m.mended else m.text for m in reading.mentions if m.term), "")
+    person = next((m.person for m in reading.mentions if m.person and not m.tables), "")
+    domain = next((m.domain for m in reading.mentions if m.domain and not m.tables), None)
+    area = next((m.area for m in reading.mentions if m.area and not m.tables and not m.domain), None)
+    named = bool(tables) or (refers and context.table is not None)
+
+    def table_intent(kind: IntentKind, **extra: object) -> Intent:
+        return _with_tables(kind, tables, refers, context, vocab, **extra)
+
+    if g.GREETING.search(low) and not tables:
+        return Intent("help", greeting="Hello!")
+    if g.THANKS.search(low) and not tables:
+        return Intent("help", greeting="You're welcome!")
+    if g.HELP.search(low) and not tables:
+        return Intent("help")
+    if context.kind == "list" and context.next_offset is not None and g.MORE.search(low) and not tables:
+        return Intent(
+            "list",
+            table_type=table_type or context.table_type,
+            domain=domain or context.domain,
+            area=area or context.area,
+            offset=context.next_offset,
         )
-        return Intent("help", phrase=_phrase(tokens), greeting=greeting)
-    if kind == "list":
-        return _list_intent(low, tokens, context)
-    if kind in ("search", "term"):
-        phrase = _phrase(tokens)
-        if not phrase:
-            return Intent("clarify", asked=kind)
-        scope = (
-            next((name for name, pattern in vocab.SCOPE if pattern.search(low)), None)
-            if kind == "search"
-            else None
+    if g.SUMMARY.search(low) and not tables:
+        return Intent("count")
+    if g.COUNT.search(low) and not tables:
+        what = "columns" if g.COLUMNS.search(low) else "foreign_keys" if g.REFERENCES.search(low) else ""
+        return Intent(
+            "count",
+            table_type=table_type,
+            domain=domain,
+            area=area,
+            what=what,
+            order="list" if g.THEN_LIST.search(low) else "",
         )
-        return Intent(kind, phrase=phrase, scope=scope)
-    return _table_intent(kind, low, tokens, context)
-
-
-def _list_intent(low: str, tokens: list[_Token], context: Context) -> Intent:
-    table_type = next((vocab.TYPE_WORDS[t.low] for t in tokens if t.low in vocab.TYPE_WORDS), None)
-    runs = [item for group in _runs(tokens, vocab.LIST_FILLERS) for item in group if item is not None]
-    domain = runs[0] if runs else None
-    if context.kind == "list" and context.next_offset is not None and vocab.MORE.search(low):
-        if table_type is None and domain is None:
-            table_type, domain = context.table_type, context.domain
-        return Intent("list", table_type=table_type, domain=domain, offset=context.next_offset)
-    return Intent("list", table_type=table_type, domain=domain)
-
-
-def _table_intent(kind: IntentKind, low: str, tokens: list[_Token], context: Context) -> Intent:
-    groups = _runs(tokens, vocab.TABLE_FILLERS)
-    if kind in ("relationships", "join"):
-        items = [item for group in groups for item in group]
-    else:
-        items = groups[0] if groups else []
-    if not items and context.table:
-        items = [None]
-    if kind == "join" and len(items) == 1 and context.table and items[0] is not None:
-        items = [None, *items]
-    names: list[str] = []
-    for item in items:
-        name = context.table if item is None else item
-        if name is None:
-            return Intent("clarify", asked=kind)
-        if name.lower() not in (n.lower() for n in names):
-            names.append(name)
-    needed = 2 if kind == "join" else 1
-    if len(names) < needed:
-        return Intent("clarify", asked=kind, tables=tuple(names))
-    if kind == "lineage":
-        up, down = bool(vocab.UPSTREAM.search(low)), bool(vocab.DOWNSTREAM.search(low))
+    if g.GLOSSARY.search(low) and not (g.TERM.search(low) and term):
+        return Intent("glossary")
+    if g.PEOPLE.search(low) and not named and not person:
+        return Intent("people")
+    lack = g.LACK.search(low)
+    if lack and not tables:
+        after = low[lack.start() :]
+        lacked = next((w for w, pattern in g.LACK_WHAT if pattern.search(after)), None)
+        if lacked is not None:
+            return Intent("lacking", what=lacked)
+    if g.COVERAGE.search(low):
+        return Intent("coverage")
+    rel_kind = next((kind for kind, pattern in g.REL_KINDS if pattern.search(low)), None)
+    if rel_kind is not None:
+        return Intent("rel_kind", what=rel_kind)
+    if g.LARGEST.search(low) and not tables:
+        if table_type or domain or area:
+            return Intent("list", table_type=table_type, domain=domain, area=area, order="rows")
+        return Intent("largest")
+    if g.IMPACT.search(low) and named:
+        return table_intent("impact")
+    if g.COMPARE.search(low) and len(tables) + int(refers) >= 2:
+        return table_intent("compare")
+    if g.CLASSIFIED.search(low):
+        if named:
+            return table_intent("status", what="classification")
+        label = next(
+            (w for w in ("pii", "confidential", "personal", "sensitive", "restricted") if w in low), ""
+        )
+        return Intent("classified", phrase=label)
+    if g.STATUS.search(low) and named:
+        return table_intent("status")
+    if person and not tables:
+        return Intent("person", person=person)
+    if g.OWNER.search(low) and (named or refers):
+        return table_intent("owner")
+    if g.JOIN.search(low) and (named or refers):
+        return table_intent("join")
+    if g.LINEAGE.search(low) and (named or refers):
+        up, down = bool(g.UPSTREAM.search(low)), bool(g.DOWNSTREAM.search(low))
         direction: LineageDirection = (
             "upstream" if up and not down else "downstream" if down and not up else "both"
         )
-        return Intent("lineage", tables=(names[0],), direction=direction)
-    if kind == "join":
-        return Intent("join", tables=(names[0], names[1]))
-    return Intent(kind, tables=tuple(names[:4]))
+        return table_intent("lineage", direction=direction)
+    if g.KEYS.search(low) and named and not g.REFERENCES.search(low.replace("primary key", "")):
+        return table_intent("keys")
+    if g.REFERENCES.search(low) and (named or refers):
+        inward = bool(g.REFERENCED_BY.search(low))
+        return table_intent(
+            "references", what="in" if inward else "out" if "x" in low.split()[:3] else "both"
+        )
+    if g.NEIGHBOURHOOD.search(low) and (named or refers):
+        return table_intent("relationships", what="neighbourhood")
+    if g.RELATIONSHIPS.search(low) and (named or refers):
+        return table_intent("relationships")
+    if g.COLUMNS.search(low) and not named:
+        return _column_question(reading, low)
+    if g.FOLLOW_UP.search(low) and tables:
+        return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
+    if g.TERM.search(low) and (term or not tables):
+        phrase = term or _phrase(reading)
+        return Intent("term", phrase=phrase) if phrase else Intent("clarify", asked="term")
+    if (
+        g.WHAT_IS.search(low)
+        and term
+        and (not tables or tables[0].tables[0][0] != EXACT)
+        and " a " in f" {low} "
+    ):
+        return Intent("term", phrase=term)
+    if g.SEARCH.search(low) and not (
+        named and g.DESCRIBE.search(low) and not g.SEARCH.search(low.replace("about", ""))
+    ):
+        if (domain or area) and g.SCOPE_TABLE.search(low):
+            return Intent("list", table_type=table_type, domain=domain, area=area)
+        phrase = _phrase(reading)
+        if not phrase:
+            return Intent("clarify", asked="search")
+        scope: SearchScope | None = "table" if g.SCOPE_TABLE.search(low) else None
+        return Intent("search", phrase=phrase, scope=scope)
+    if (domain or area) and not tables:
+        return Intent("list", table_type=table_type, domain=domain, area=area)
+    if g.LIST.search(low) and not tables:
+        return Intent("list", table_type=table_type)
+    if table_type is not None and not tables:
+        return Intent("list", table_type=table_type)
+    if named:
+        return table_intent("describe")
+    if term:
+        return Intent("term", phrase=term)
+    if g.WHAT_IS.search(low) and (words := _phrase(reading)):
+        return Intent("term", phrase=words)
+    if refers:
+        return Intent("clarify", asked=_asked(low))
+    return Intent("help", phrase=_phrase(reading))
+
+
+def _refers(reading: Reading) -> bool:
+    """`it`, `its`, or `this`/`that` standing for a table (`this table`, `that one`, `who owns that?`)."""
+    tokens = reading.tokens
+    for i, token in enumerate(tokens):
+        if token.quoted or token.low not in g.PRONOUNS:
+            continue
+        if token.low not in ("this", "that", "same"):
+            return True
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after is None or after.punct or after.low in ("table", "one"):
+            return True
+    return False
+
+
+def _asked(low: str) -> IntentKind:
+    for kind, pattern in (("owner", g.OWNER), ("lineage", g.LINEAGE), ("relationships", g.RELATIONSHIPS)):
+        if pattern.search(low):
+            return kind  # type: ignore[return-value]
+    return "describe"
+
+
+def _with_tables(
+    kind: IntentKind,
+    tables: list[Mention],
+    refers: bool,
+    context: Context,
+    vocab: Vocabulary | None,
+    **extra: object,
+) -> Intent:
+    """The intent with the tables it names; `it` is the table under discussion; ambiguity asks back."""
+    names: list[str] = []
+    notes: list[str] = []
+    if refers and context.table and (not tables or kind in ("join", "compare")):
+        names.append(context.table)
+    for mention in tables:
+        if mention.ambiguous and vocab is not None:
+            choices = tuple((name, _what_tells(vocab, name)) for name in mention.ambiguous)
+            return Intent("clarify", asked=kind, phrase=mention.text, choices=choices)
+        name = mention.table
+        if name is None or name.lower() in (n.lower() for n in names):
+            continue
+        names.append(name)
+        if vocab is not None and (mention.tables[0][0] != EXACT or mention.mended):
+            notes.append(f"I took “{mention.text}” to mean `{name}`.")
+    if kind == "join" and len(names) == 1 and context.table and context.table != names[0]:
+        names.insert(0, context.table)
+    if len(names) < _NEEDS.get(kind, 1):
+        return Intent("clarify", asked=kind, tables=tuple(names))
+    if kind in ("join", "compare"):
+        names = names[:2]
+    elif kind not in ("describe", "owner", "relationships"):
+        names = names[:1]
+    return Intent(kind, tables=tuple(names[:4]), notes=tuple(notes), **extra)  # type: ignore[arg-type]
+
+
+def _what_tells(vocab: Vocabulary, name: str) -> str:
+    facts = vocab.tables[name]
+    parts = [facts.type.lower(), f"{facts.domain} domain" if facts.domain else ""]
+    told = ", ".join(p for p in parts if p)
+    return f"{told}: {facts.description}" if facts.description else told
+
+
+def _phrase(reading: Reading) -> str:
+    """The question's content words, from the first to the last (a search query or a term)."""
+    quoted = [t.text for t in reading.tokens if t.quoted]
+    if quoted:
+        return quoted[0]
+    tokens = reading.tokens
+    content = [i for i, t in enumerate(tokens) if not t.filler and t.low not in g.PHRASE_CUES]
+    if not content:
+        return ""
+    words = [t.text if not t.mended else t.low for t in tokens[content[0] : content[-1] + 1] if not t.punct]
+    return " ".join(words)
+
+
+def _column_question(reading: Reading, low: str) -> Intent:
+    """Columns by a name (`find_columns`) or by a kind of value ("columns that hold money amounts")."""
+    phrase = _phrase(reading)
+    words = phrase.lower().split()
+    kind = next((g.VALUE_WORDS[w] for w in words if w in g.VALUE_WORDS), None)
+    if kind is not None and not any(m.column for m in reading.mentions if m.text.lower() == phrase.lower()):
+        return Intent("column_kind", what=kind, phrase=phrase)
+    if not phrase:
+        return Intent("clarify", asked="search")
+    if g.COLUMN_SEARCH.search(low) or any(m.column for m in reading.mentions):
+        return Intent("find_columns", phrase=phrase)
+    return Intent("search", phrase=phrase, scope="column")

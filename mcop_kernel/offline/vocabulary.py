@@ -1,137 +1,248 @@
-"""The words and patterns the offline model reads questions with: edit here to teach it new phrasings."""
+"""The connected catalog's own vocabulary: every name a question may use for a table, term, person or area."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from ..catalog.models import TableType
+from ..catalog.models import Table, TableType
+from ..catalog.snapshot import CatalogSnapshot
 
-if TYPE_CHECKING:
-    from .intents import IntentKind, SearchScope
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z0-9]+")
+_RANK: dict[str, int] = {"FACT": 0, "DIMENSION": 0, "TABLE": 0, "VIEW": 1, "STAGING": 2, "SOURCE": 3}
+"""Marts first: "purchase order" means the fact table, not its staging copy or the source-system table."""
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Filler words: what is left of a question without them names its tables, search query or term.
-COMMON = _words("""
-    a an the me us my our your please kindly can could would will shall should may might you i we
-    do does did done don't dont is are was were be been being am what which who whom whose how where
-    when why there here show list give tell display draw see view open get fetch need want like know
-    let about of for in on at by with from into onto between and or vs versus to as than via have has
-    having had any some all every each also just again now then so too only hi hello hey thanks thank
-    thx cheers help ok okay yes sure well same catalog mcop explorer more other another one ones it
-    its itself this that these those them they their up down out over go goes going went come comes
-    coming came make made use used uses using available exist exists much many number count plus
-""")
-# ...and, when looking for table names, the words that say what is asked about a table.
-TABLE_WORDS = _words("""
-    table tables column columns field fields attribute attributes describe description descriptions
-    detail details info information overview summary summarize summarise schema structure look looks
-    looking relationship relationships related relate relates relation relations er erd diagram
-    diagrams entity entities model foreign primary key keys reference references referenced referencing
-    link links linked connect connected connects connection connections neighbour neighbours neighbor
-    neighbors neighbourhood join joins joined joining path paths route sql query queries combine
-    lineage upstream downstream flow flows flowchart feed feeds fed source sources origin origins
-    provenance impact impacted depend depends dependency dependencies dependent dependents consumer
-    consumers consumed loaded derived analysis owner owners own owns owned ownership steward stewards
-    stewardship responsible accountable maintains maintain manages manage contact mean means meaning
-    define defines defined definition definitions glossary term search searching find finding lookup
-    locate data row rows record records dataset datasets
-""")
-# ...and, when looking for a search query or term, the words that ask for one.
-PHRASE_WORDS = _words("""
-    search searching find finding look looking lookup locate mean means meaning define defines defined
-    definition definitions glossary term column columns field fields table tables named called
-    mentioning mention mentions containing contain contains anything something word words holds hold
-    holding stores store stored keeps keep kept
-""")
-TYPE_WORDS: dict[str, TableType] = {
-    **dict.fromkeys(("fact", "facts"), "FACT"),
-    **dict.fromkeys(("dimension", "dimensions", "dim", "dims"), "DIMENSION"),
-    **dict.fromkeys(("staging", "stage", "stg"), "STAGING"),
-    **dict.fromkeys(("source", "sources", "src", "raw"), "SOURCE"),
-    **dict.fromkeys(("view", "views"), "VIEW"),
-}
-LIST_WORDS = _words("domain domains area subject mart marts")
-TABLE_FILLERS = COMMON | TABLE_WORDS
-LIST_FILLERS = TABLE_FILLERS | LIST_WORDS | frozenset(TYPE_WORDS)
-PHRASE_FILLERS = COMMON | PHRASE_WORDS
-# Words that stand for the table just discussed, and words that join names into one list.
-PRONOUNS = _words("it its itself them they their")
-DEMONSTRATIVES = _words("this that same")
-GROUPING = _words("and & , the a an also plus")
+EXACT, DISPLAY, LOOSE, PART, TERM = 0, 1, 2, 3, 4
+"""How a key names a table, best first: its name, its display name, its name without the catalog's
+common prefixes, the tail of that, a glossary term whose name is the table's display name."""
 
 
-def _any(alternatives: str) -> re.Pattern[str]:
-    """A pattern matching any of the `|`-separated alternatives as whole words."""
-    return re.compile(r"\b(?:" + alternatives + r")\b")
+@lru_cache(maxsize=1 << 16)
+def singular(word: str) -> str:
+    """A rough English singular, applied alike to questions and names so both sides agree."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "ics")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "uses")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
-# The first kind whose pattern matches the lower-cased question wins: keep the specific ones first.
-KINDS: tuple[tuple[IntentKind, re.Pattern[str]], ...] = (
-    ("join", _any(r"join(?:s|ed|ing)?|sql|how (?:do|can|would|should) (?:i|we|you) (?:combine|link)")),
-    (
-        "lineage",
-        _any(
-            r"lineage|upstream|downstream|com(?:e|es|ing) from|came from|fed (?:by|from)|feeds?|flowchart"
-            r"|provenance|origins?|loaded from|derived from|data flows?|flows? (?:in)?to|impact(?:ed|s)?"
-            r"|where does .+ go|sources? of|used by|consumers? of|depend(?:s|encies)? on"
-        ),
-    ),
-    (
-        "relationships",
-        _any(
-            r"relat(?:ed|es|e|ion|ions|ionship|ionships)|er|erd|diagram|entity[- ]relationship"
-            r"|foreign[- ]keys?|connect(?:ed|s|ions?)?|link(?:ed|s)?|referenc(?:e|es|ed|ing)"
-            r"|neighbou?r(?:s|hood)?"
-        ),
-    ),
-    (
-        "owner",
-        _any(
-            r"own(?:s|ed|er|ers|ership)?|stewards?(?:hip)?|responsible|accountable"
-            r"|who (?:maintains|manages|looks after|is in charge)|contact (?:person )?(?:for|about)"
-            r"|who (?:do|should|can) (?:i|we) (?:contact|ask)"
-        ),
-    ),
-    ("term", _any(r"mean(?:s|ing)?|defin(?:e|es|ed|ition|itions)|glossary|the term|term for")),
-    (
-        "search",
-        _any(
-            r"search|find|look(?:ing)? for|look up|locate|where (?:is|are|can i find|do i find|would i find)"
-            r"|(?:columns?|fields?|tables?) (?:about|mentioning|containing|named|called|like|with|having)"
-            r"|mention(?:s|ing)?|anything (?:about|on)"
-            r"|which tables? (?:have|has|contains?|holds?|stores?|keeps?)"
-            r"|is there (?:a|an|any) (?:column|field|table)"
-        ),
-    ),
-    (
-        "describe",
-        _any(
-            r"describe|description|columns?|fields?|attributes?|schema|structure|tell me (?:more )?about"
-            r"|details?|overview|summar(?:y|ize|ise)|what(?:'s| is) in(?! the catalog)|look like"
-            r"|info(?:rmation)? (?:on|about)|keys?"
-        ),
-    ),
-    ("list", _any(r"tables|list|what(?:'s| is) in the catalog|datasets|what do (?:we|you) have")),
-)
-UPSTREAM = _any(
-    r"upstream|com(?:e|es|ing) from|came from|fed (?:by|from)|what feeds|sources? of|origins?|provenance"
-    r"|loaded from|derived from"
-)
-DOWNSTREAM = _any(
-    r"downstream|go(?:es)? to|flows? (?:in)?to|does \S+ feed|feeds into|used by|consumers? of|impact\w*"
-    r"|depend\w*|where does .+ go"
-)
-MORE = _any("more|next|rest|continue")
-FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|same for|ok(?:ay)?|now)\b")
-WHAT_IS = re.compile(r"^(?:so |and |ok |okay )?(?:what|who)(?:'s| is| are| was)\b")
-GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b")
-THANKS = re.compile(r"^(?:thanks|thank you|thx|cheers)\b")
-SCOPE: tuple[tuple[SearchScope, re.Pattern[str]], ...] = (
-    ("column", _any(r"columns?|fields?|attributes?")),
-    ("table", _any(r"tables?")),
-)
+@lru_cache(maxsize=1 << 16)
+def split_words(text: str) -> tuple[str, ...]:
+    """Words at `_`, spaces, punctuation and case changes, lower-cased: `EmailAddr` -> (email, addr)."""
+    return tuple(w.lower() for w in _WORD.findall(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def key(text: str) -> str:
+    """The comparable form of a name: `Purchase_Orders`, `purchase orders`, `PurchaseOrder` agree."""
+    return " ".join(singular(w) for w in split_words(text))
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """What tells one table from another in a clarifying question."""
+
+    name: str
+    type: TableType
+    domain: str
+    description: str
+    rank: int
+
+
+@dataclass
+class Vocabulary:
+    """Keys (see `key`) for every name in one catalog snapshot, and what each names."""
+
+    tables: dict[str, TableFacts] = field(default_factory=dict)
+    exact: dict[str, str] = field(default_factory=dict)
+    table_keys: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    terms: dict[str, str] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)
+    domains: dict[str, str] = field(default_factory=dict)
+    areas: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=Counter)
+    words: set[str] = field(default_factory=set)
+    word_list: list[str] = field(default_factory=list)
+    prefixes: frozenset[str] = frozenset()
+    examples: dict[str, str] = field(default_factory=dict)
+
+    def candidates(self, span_key: str, table_type: TableType | None = None) -> list[tuple[int, str]]:
+        """Tables a key names, best first: (how it names them, name)."""
+        found = self.table_keys.get(span_key, {})
+        ranked = sorted(
+            found.items(), key=lambda item: (item[1], self.tables[item[0]].rank, len(item[0]), item[0])
+        )
+        pairs = [(quality, name) for name, quality in ranked]
+        if table_type is not None:
+            typed = [p for p in pairs if self.tables[p[1]].type == table_type]
+            return typed or pairs
+        return pairs
+
+
+def _prefix_words(names: list[tuple[str, ...]]) -> frozenset[str]:
+    """Leading name words many tables share (`fact`, `bs`, an app label): the catalog's own prefixes."""
+    droppable: set[str] = set()
+    current = [w for w in names if len(w) > 1]
+    for _ in range(2):
+        firsts = Counter(w[0] for w in current if len(w) > 1)
+        shared = {word for word, n in firsts.items() if n >= 2 and not word.isdigit()}
+        if not shared:
+            break
+        droppable |= shared
+        current = [w[1:] for w in current if len(w) > 2 and w[0] in shared]
+    return frozenset(droppable)
+
+
+def _core(words: tuple[str, ...], prefixes: frozenset[str]) -> tuple[str, ...]:
+    """The name's words after its leading prefixes (never all of them)."""
+    start = 0
+    while start < min(2, len(words) - 1) and words[start] in prefixes:
+        start += 1
+    return words[start:]
+
+
+def build(snapshot: CatalogSnapshot) -> Vocabulary:
+    """Index one snapshot's names (once per snapshot: see `vocabulary_of`)."""
+    vocab = Vocabulary()
+    split = {t.name: split_words(t.name) for t in snapshot.tables}
+    vocab.prefixes = _prefix_words(list(split.values()))
+    display_of: dict[str, list[str]] = defaultdict(list)
+    area_counts: Counter[str] = Counter()
+    column_names: Counter[str] = Counter()
+    people: set[str] = set()
+    table: Table
+    for table in snapshot.tables:
+        description = " ".join(table.description.split()).split(". ")[0][:120]
+        vocab.tables[table.name] = TableFacts(
+            table.name, table.type, table.domain, description, _RANK.get(table.type, 1)
+        )
+        vocab.exact[table.name.lower()] = table.name
+        words = split[table.name]
+        _add(vocab, " ".join(singular(w) for w in words), table.name, EXACT)
+        _add(vocab, " ".join(words), table.name, EXACT)
+        if table.display_name and table.display_name != table.name:
+            _add(vocab, key(table.display_name), table.name, DISPLAY)
+            display_of[key(table.display_name)].append(table.name)
+        core = _core(words, vocab.prefixes)
+        for start in range(len(core)):
+            _add(
+                vocab, " ".join(singular(w) for w in core[start:]), table.name, LOOSE if start == 0 else PART
+            )
+        if len(words) > 1 and words[0] in vocab.prefixes:
+            area_counts[words[0]] += 1
+        column_names.update(column.name for column in table.columns)
+        vocab.words.update(key(table.display_name).split())
+        vocab.words.update(key(table.name).split())
+        people.update(person.name for person in (table.owner, table.steward) if person is not None)
+        if table.domain:
+            vocab.domains[key(table.domain)] = table.domain
+        for where in (table.schema_name, table.system):
+            if where:
+                area_counts[where] += 1
+    for name, n in column_names.items():
+        vocab.columns[key(name)] += n
+        vocab.words.update(key(name).split())
+    for person_name in sorted(people):
+        _person(vocab, person_name)
+    for area, n in area_counts.items():
+        if n >= 2:
+            vocab.areas.setdefault(key(area), area)
+    for term in snapshot.terms:
+        for name in (term.name, *term.synonyms):
+            vocab.terms.setdefault(key(name), term.name)
+            vocab.words.update(singular(w) for w in split_words(name))
+            for named in display_of.get(key(term.name), ()):
+                _add(vocab, key(name), named, TERM)
+        if term.steward is not None:
+            _person(vocab, term.steward.name)
+    for mapping in (vocab.domains, vocab.areas, vocab.people):
+        for name in mapping:
+            vocab.words.update(name.split())
+    vocab.word_list = sorted(w for w in vocab.words if len(w) > 3 and not w.isdigit())
+    vocab.examples = _examples(vocab, snapshot)
+    return vocab
+
+
+def _add(vocab: Vocabulary, span_key: str, table: str, quality: int) -> None:
+    if span_key:
+        known = vocab.table_keys[span_key].get(table)
+        if known is None or quality < known:
+            vocab.table_keys[span_key][table] = quality
+
+
+def _person(vocab: Vocabulary, name: str) -> None:
+    vocab.people.setdefault(key(name), name)
+    for part in split_words(name):
+        if len(part) > 2:
+            other = vocab.people.get(part)
+            vocab.people[part] = name if other in (None, name) else ""
+
+
+def _examples(vocab: Vocabulary, snapshot: CatalogSnapshot) -> dict[str, str]:
+    """Real names of this catalog for help and clarification texts."""
+    ranked = sorted(vocab.tables.values(), key=lambda t: (t.rank, -len(_links(snapshot, t.name)), t.name))
+    examples: dict[str, str] = {}
+    if ranked:
+        examples["table"] = ranked[0].name
+        other = next((t.name for t in ranked[1:] if _links(snapshot, ranked[0].name) & {t.name}), None)
+        examples["other"] = other or (ranked[1].name if len(ranked) > 1 else ranked[0].name)
+    if snapshot.terms:
+        examples["term"] = snapshot.terms[0].name
+    people = sorted({p for p in vocab.people.values() if p})
+    if people:
+        examples["person"] = people[0]
+    domains = Counter(t.domain for t in vocab.tables.values() if t.domain)
+    if domains:
+        examples["domain"] = domains.most_common(1)[0][0]
+    if vocab.areas:
+        examples["area"] = sorted(vocab.areas.values())[0]
+    return examples
+
+
+_LINKS: dict[int, dict[str, set[str]]] = {}
+
+
+def _links(snapshot: CatalogSnapshot, table: str) -> set[str]:
+    links = _LINKS.get(id(snapshot))
+    if links is None:
+        links = defaultdict(set)
+        for rel in snapshot.relationships:
+            links[rel.from_table].add(rel.to_table)
+            links[rel.to_table].add(rel.from_table)
+        _LINKS.clear()
+        _LINKS[id(snapshot)] = links
+    return links.get(table, set())
+
+
+_CACHE: OrderedDict[int, tuple[CatalogSnapshot, Vocabulary]] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def vocabulary_of(snapshot: CatalogSnapshot) -> Vocabulary:
+    """The snapshot's vocabulary, built on first use and kept for the few most recent snapshots (the
+    entry holds the snapshot itself, so an id is never reused while its vocabulary is cached)."""
+    entry = _CACHE.get(id(snapshot))
+    if entry is not None and entry[0] is snapshot:
+        _CACHE.move_to_end(id(snapshot))
+        return entry[1]
+    vocab = build(snapshot)
+    _CACHE[id(snapshot)] = (snapshot, vocab)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return vocab
+
+
+async def snapshot_of(catalog: Any) -> CatalogSnapshot | None:
+    """The catalog's snapshot, whether `snapshot` is an async method or (older engines) a property."""
+    got = getattr(catalog, "snapshot", None)
+    if got is None:
+        return None
+    if callable(got):
+        got = await got()
+    return got if isinstance(got, CatalogSnapshot) else None

@@ -1,0 +1,280 @@
+"""The words of a question that are not catalog names: filler, and the cues that say what is asked."""
+
+from __future__ import annotations
+
+import re
+
+from ..catalog.models import TableType
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+FILLER = _words("""
+    a an the me us my our your please pls kindly can could would will shall should may might you i we
+    do does did done don't dont is are was were be been being am what which who whom whose how where
+    when why there here show list give tell display draw see view open get fetch need want like know
+    let about of for in on at by with from into onto between and or vs versus to as than via have has
+    having had any some all every each also just again now then so too only hi hello hey thanks thank
+    thx cheers help ok okay yes sure well same catalog mcop explorer more other another one ones it
+    its itself this that these those them they their up down out over go goes going went come comes
+    coming came make made use used uses using available exist exists much many number count plus
+    explain quick question wondering curious actually maybe possibly currently exactly really
+    table tables thing things stuff something anything everything whole entire there's what's who's
+    whats thats lot lots kind kinds sort type types look looking info information detail details
+    overview summary describe description tell mean means meaning define definition grain level
+    anywhere somewhere called named
+""")
+"""Words that never name anything in a question (a name may still contain them: "unit of measure")."""
+
+TYPE_WORDS: dict[str, TableType] = {
+    **dict.fromkeys(("fact", "facts", "fct"), "FACT"),
+    **dict.fromkeys(("dimension", "dimensions", "dim", "dims"), "DIMENSION"),
+    **dict.fromkeys(("staging", "stage", "stg"), "STAGING"),
+    **dict.fromkeys(("source", "sources", "src", "raw"), "SOURCE"),
+    **dict.fromkeys(("view", "views"), "VIEW"),
+}
+
+NOT_TYPOS = _words("""
+    personal documented documentation sensitive confidential certified neighbourhood neighborhood
+    themselves itself referencing referenced depends dependent largest biggest smallest described
+    undocumented unowned owned coverage classified classification freshness refreshed loaded
+""")
+"""Words of questions that are never misspellings of a catalog word, however close they look."""
+PRONOUNS = _words("it its itself them they their this that same")
+CUES = _words("""
+    own owns owned owner owners ownership steward stewards stewardship responsible lineage upstream
+    downstream relationship relationships related relate er erd diagram join joins joined joining
+    path sql reference references referenced referencing foreign primary key keys column columns
+    field fields impact break breaks change changes certified certification status fresh freshness
+    refresh quality glossary term terms define defined feed feeds fed source origin flow flows
+    compare difference neighbourhood neighborhood grain pii classified classification sensitive
+    largest biggest rows search find where locate connect connected link linked contain contains
+    hold holds store stores missing without no lack lacking who whose change changes changing
+    changed break breaks drop alter rename remove delete modify deprecate affect affects status
+    count rows row size grain point points list compare versus similar identify unique optional
+    nullable null personal data people person largest biggest top many tables total number
+    documented documentation description descriptions money amount amounts date dates value values
+    email phone address
+""")
+"""Words that say what is asked: never a table name on their own, never mended into one."""
+PHRASE_CUES = _words("""
+    search searching find finding look lookup locate mean means meaning define defines defined
+    definition glossary term terms column columns field fields attribute attributes mentioning
+    mention mentions containing contain contains hold holds holding store stores stored keep keeps
+    kept anywhere where regarding concerning related relate named called hold
+""")
+"""Words that ask for a search or a term, left out of the phrase searched for."""
+TYPO_EXEMPT = FILLER | frozenset(TYPE_WORDS)
+
+
+def _any(alternatives: str) -> re.Pattern[str]:
+    """A pattern matching any of the `|`-separated alternatives as whole words."""
+    return re.compile(r"\b(?:" + alternatives + r")\b")
+
+
+# Cues, read from the question with its catalog names masked out (a table named `reference` is no cue).
+THEN_LIST = _any(r"list|show|name them|which are they|what are they")
+GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b")
+THANKS = re.compile(r"^(?:thanks|thank you|thx|cheers)\b")
+HELP = re.compile(r"^(?:help|\?|what can (?:you|i) (?:do|ask)|how does this work)\b")
+MORE = _any("more|next|rest|continue|remaining")
+FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|same for|ok(?:ay)?|now|then)\b")
+COUNT = _any(
+    r"how many|number of|count of|count the|count|total number|how big is the catalog|size of the catalog"
+)
+SUMMARY = _any(
+    r"what(?:'s| is) in (?:the|this) catalog|overview of the catalog|summar(?:y|ise|ize) (?:the|this) catalog"
+)
+GLOSSARY = _any(
+    r"glossary|business terms|(?:list|all|show)(?: \w+)? terms|terms (?:do we have|are there|defined)"
+)
+PEOPLE = _any(
+    r"people|persons|who are the (?:owners|stewards)|list (?:the |all )?(?:owners|stewards)"
+    r"|all (?:owners|stewards)"
+)
+LACK = re.compile(
+    r"\b(?:no|without|missing|lack\w*|not? (?:have|has)(?: an?| any)?|don'?t have(?: an?| any)?"
+    r"|doesn'?t have(?: an?| any)?"
+    r"|un(?:owned|documented|described)|orphan\w*|never|empty)\b"
+)
+LACK_WHAT: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "foreign_keys",
+        _any(r"foreign keys?|fks?|relationships?|references?|links?|joins?|connections?|isolated|orphan\w*"),
+    ),
+    ("primary_key", _any(r"primary keys?|pks?|keys?|identifiers?")),
+    ("steward", _any(r"stewards?(?:ship)?")),
+    ("owner", _any(r"owners?|owned|ownership|unowned")),
+    ("description", _any(r"descriptions?|described|documentation|documented|undocumented|comments?|docs?")),
+    ("terms", _any(r"terms?|glossary")),
+)
+COVERAGE = _any(
+    r"coverage|documentation debt|how (?:well )?documented|how complete|completeness|documented are"
+)
+REL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "self-referencing",
+        _any(
+            r"self[- ]?referenc\w*|refer\w*(?: to)? (?:itself|themselves)|recursive|hierarch\w*"
+            r"|self[- ]joins?"
+        ),
+    ),
+    ("one-to-one", _any(r"one[- ]to[- ]one|1:1|1-1")),
+    (
+        "many-to-many",
+        _any(r"many[- ]to[- ]many|m:n|n:m|junction|bridge tables?|link tables?|association tables?"),
+    ),
+    (
+        "optional",
+        _any(
+            r"optional|nullable (?:foreign keys?|fks?|references?)|may be null|can be null|zero[- ]or[- ]one"
+        ),
+    ),
+)
+LARGEST = _any(r"largest|biggest|most rows|big tables|by (?:row count|rows|size)|heaviest|largest tables")
+IMPACT = _any(
+    r"break\w*|impact\w*|affect\w*|blast radius|if (?:i|we) (?:change|drop|alter|rename|remove"
+    r"|modify|delete|deprecate)"
+    r"|who (?:do|should|must) (?:i|we) (?:tell|notify|inform|warn)|before (?:changing|dropping"
+    r"|altering|removing)"
+)
+COMPARE = _any(r"compare|comparison|differences?|differ|versus|vs|similar")
+CLASSIFIED = _any(
+    r"pii|personal(?: data| information)?|sensitive|confidential|classif\w*|gdpr|private|restricted|secret"
+)
+STATUS = _any(
+    r"certif\w*|status|fresh\w*|refresh\w*|last (?:loaded|updated|load|refreshed)|up to date|stale|quality"
+    r"|trust\w*|reliable|how many rows|row count|rows|approved|deprecated|when (?:was"
+    r"|is) .* (?:loaded|updated)"
+)
+PERSON_ASSETS = _any(
+    r"own|owns|owned|steward|stewards|responsible|look after|looks after|manage|manages|in charge"
+)
+OWNER = _any(
+    r"own(?:s|ed|er|ers|ership)?|stewards?(?:hip)?|responsible|accountable|contact|maintain\w*"
+    r"|manages?|in charge"
+    r"|who (?:do|should|can) (?:i|we) (?:contact|ask)"
+)
+REFERENCED_BY = _any(
+    r"referenc\w* by|point(?:s|ing)? (?:to|at) (?:it|x)|depend(?:s|ing)? on (?:it|x)|(?:which"
+    r"|what) \w+ (?:references?|points? to|point at|depends? on|uses?)"
+    r"|refers? to (?:it|x)|(?:tables|who|what) referenc\w*|incoming"
+)
+REFERENCES = _any(
+    r"referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?|depend\w* on|outgoing"
+)
+KEYS = _any(r"primary keys?|pks?|unique|uniquely|identif(?:y|ies|ier)|grain|natural keys?|keys?")
+JOIN = _any(r"join\w*|sql|combine|path (?:from|between)|get from|how do i (?:link|connect)|query .* together")
+LINEAGE = _any(
+    r"lineage|upstream|downstream|com(?:e|es|ing) from|came from|fed (?:by|from)|feeds?|flowchart|provenance"
+    r"|origins?|loaded from|derived from|data flows?|flows? (?:in)?to|where does .+ go|sources? of|used by"
+    r"|consumers? of|built from|populated"
+)
+UPSTREAM = _any(
+    r"upstream|com(?:e|es|ing) from|came from|fed (?:by|from)|what feeds|sources? of|origins?|provenance"
+    r"|loaded from|derived from|built from|populated"
+)
+DOWNSTREAM = _any(
+    r"downstream|go(?:es)? to|flows? (?:in)?to|does x feed|feeds into|used by|consumers? of|where does .+ go"
+)
+NEIGHBOURHOOD = _any(
+    r"neighbou?rhood|whole area|everything around|around it|area around|wider|bigger picture|full picture"
+)
+RELATIONSHIPS = _any(
+    r"relat(?:ed|es|e|ion|ions|ionship|ionships)|er|erd|diagram|entity[- ]relationship|connect(?:ed|s|ions?)?"
+    r"|link(?:ed|s)?|neighbou?rs?"
+)
+TERM = _any(r"mean(?:s|ing)?|defin(?:e|es|ed|ition|itions)|the term|term for|glossary term|business term")
+WHAT_IS = re.compile(r"^(?:so |and |ok |okay )?(?:what|who)(?:'s| is| are| was)\b")
+COLUMNS = _any(r"columns?|fields?|attributes?")
+COLUMN_SEARCH = _any(
+    r"(?:columns?|fields?|attributes?) (?:for|named|called|like|with|containing|about|holding"
+    r"|that hold|that store|storing)"
+    r"|(?:is|are) there (?:a|an|any) (?:column|field)s?|(?:which|what) (?:tables|columns"
+    r"|fields) (?:have|has|hold|store|contain)"
+    r"|anywhere|(?:hold|holds|store|stores|contain|contains|keep|keeps)"
+)
+SEARCH = _any(
+    r"search|find|look(?:ing)? for|look up|locate|where (?:is|are|can i find|do i find"
+    r"|would i find)|anything (?:about|on)"
+    r"|mention(?:s|ing)?|about|related to|regarding|concerning"
+)
+DESCRIBE = _any(
+    r"describe|description|columns?|fields?|attributes?|schema|structure|tell me|details?|overview"
+    r"|summar(?:y|ize|ise)"
+    r"|explain|look like|info(?:rmation)?|what is|what's"
+)
+LIST = _any(
+    r"tables|list|what(?:'s| is) in|datasets|what do (?:we|you) have|show (?:me )?(?:all|the)|inventory"
+)
+SCOPE_TABLE = _any(r"tables?")
+SCOPE_COLUMN = _any(r"columns?|fields?|attributes?")
+
+VALUE_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "money": (
+        (
+            "amount",
+            "price",
+            "cost",
+            "value",
+            "total",
+            "fee",
+            "tax",
+            "salary",
+            "revenue",
+            "balance",
+            "spend",
+            "charge",
+            "discount",
+            "paid",
+            "payment",
+            "excl",
+            "incl",
+        ),
+        ("decimal", "numeric", "money", "number", "float", "real", "double", "currency"),
+    ),
+    "date": (
+        ("date", "time", "timestamp", "created", "updated", "modified", "at", "on", "day", "year", "month"),
+        ("date", "time", "timestamp", "datetime"),
+    ),
+    "email": (("email", "mail"), ()),
+    "phone": (("phone", "telephone", "mobile", "fax"), ()),
+    "address": (("address", "street", "city", "postcode", "zip", "country", "line1", "line2"), ()),
+    "flag": (("is", "has", "flag", "active", "enabled"), ("bool", "boolean", "bit")),
+    "quantity": (("quantity", "qty", "count", "number", "num"), ("integer", "int", "smallint", "bigint")),
+    "url": (("url", "link", "uri", "website"), ()),
+    "name": (("name", "title", "label"), ()),
+}
+"""Kinds of value a steward asks columns for, by the words their names hold and their data types."""
+VALUE_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "money",
+            "monetary",
+            "amount",
+            "amounts",
+            "price",
+            "prices",
+            "cost",
+            "costs",
+            "currency",
+            "financial",
+            "revenue",
+            "euros",
+            "dollars",
+            "values",
+        ),
+        "money",
+    ),
+    **dict.fromkeys(
+        ("date", "dates", "timestamp", "timestamps", "time", "times", "datetime", "when"), "date"
+    ),
+    **dict.fromkeys(("email", "emails", "e-mail", "mail"), "email"),
+    **dict.fromkeys(("phone", "phones", "telephone", "mobile"), "phone"),
+    **dict.fromkeys(("address", "addresses", "postal"), "address"),
+    **dict.fromkeys(("flag", "flags", "boolean", "booleans", "yes/no"), "flag"),
+    **dict.fromkeys(("quantity", "quantities", "counts"), "quantity"),
+    **dict.fromkeys(("url", "urls", "link", "links", "website"), "url"),
+}

@@ -1,0 +1,238 @@
+"""Finding what a question names: spans of its words that match the catalog's vocabulary, longest first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from ..catalog.models import TableType
+from . import grammar
+from .vocabulary import DISPLAY, EXACT, LOOSE, Vocabulary, singular, split_words
+
+_TOKEN = re.compile(
+    r"""“([^”]+)”|"([^"]+)"|`([^`]+)`|(?<![\w'])'([^']+)'(?![\w'])|(\w[\w\-./']*)|([,;:?!()&])"""
+)
+_GRAMMAR_TYPOS = (
+    "table",
+    "tables",
+    "column",
+    "columns",
+    "relationship",
+    "relationships",
+    "lineage",
+    "owner",
+    "owners",
+    "steward",
+    "glossary",
+    "describe",
+    "downstream",
+    "upstream",
+    "references",
+    "certified",
+    "diagram",
+)
+MAX_SPAN = 5
+_IS_CONTRACTED = frozenset(["what", "who", "where", "it", "that", "there", "how", "here"])
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the question (or a quoted name, or punctuation); `low` is as read, typos mended."""
+
+    text: str
+    low: str
+    quoted: bool = False
+    punct: bool = False
+    mended: bool = False
+
+    @property
+    def filler(self) -> bool:
+        return not self.quoted and (self.punct or self.low in grammar.TYPO_EXEMPT)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the question that names something in the catalog."""
+
+    start: int
+    end: int
+    text: str
+    tables: tuple[tuple[int, str], ...] = ()
+    term: str = ""
+    person: str = ""
+    domain: str = ""
+    area: str = ""
+    column: bool = False
+    table_type: TableType | None = None
+    mended: bool = False
+    tied: tuple[str, ...] = ()
+    """Tables named equally well (the same kind of match, the same rank) as the first, when not exactly."""
+
+    @property
+    def table(self) -> str | None:
+        return self.tables[0][1] if self.tables else None
+
+    @property
+    def ambiguous(self) -> tuple[str, ...]:
+        """The tables this span names equally well, when it names more than one and none exactly."""
+        return self.tied if len(self.tied) > 1 else ()
+
+
+@dataclass
+class Reading:
+    """A question's tokens and the catalog names found in it."""
+
+    tokens: list[Token]
+    mentions: list[Mention] = field(default_factory=list)
+
+    def masked(self) -> str:
+        """The question in lower case with each table mention replaced by `x` (cues are read from this)."""
+        out: list[str] = []
+        i = 0
+        by_start = {m.start: m for m in self.mentions if m.tables}
+        while i < len(self.tokens):
+            mention = by_start.get(i)
+            if mention is not None:
+                out.append("x")
+                i = mention.end
+                continue
+            out.append(self.tokens[i].low)
+            i += 1
+        return " ".join(out)
+
+    def words_outside(self) -> list[Token]:
+        covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        return [t for i, t in enumerate(self.tokens) if i not in covered]
+
+
+def tokens_of(question: str, vocab: Vocabulary | None = None) -> list[Token]:
+    """The question's tokens; with a vocabulary, words it does not know are mended to its closest word."""
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(" ".join(question.replace("’", "'").split())):
+        quoted = next((g for g in match.groups()[:4] if g and g.strip()), None)
+        if quoted is not None:
+            tokens.append(Token(quoted.strip(), quoted.strip().lower(), quoted=True))
+        elif match.group(5):
+            raw = match.group(5).rstrip(".-/'")
+            word = re.sub(r"'s?$", "", raw)
+            if word:
+                tokens.append(_mend(Token(word, word.lower()), vocab))
+            if raw.lower().endswith("'s") and word.lower() in _IS_CONTRACTED:
+                tokens.append(Token("is", "is"))
+        else:
+            tokens.append(Token(match.group(6), match.group(6), punct=True))
+    return tokens
+
+
+def _mend(token: Token, vocab: Vocabulary | None) -> Token:
+    low = token.low
+    if vocab is None or len(low) < 4 or not low.isalpha() or low in grammar.TYPO_EXEMPT:
+        return token
+    if low in vocab.exact or singular(low) in vocab.words or low in vocab.words:
+        return token
+    if low in grammar.VALUE_WORDS or low in grammar.CUES or low in grammar.NOT_TYPOS:
+        return token
+    best: tuple[str, float] | None = None
+    for choices in (_GRAMMAR_TYPOS, vocab.word_list):
+        found = process.extractOne(singular(low), choices, scorer=fuzz.ratio, score_cutoff=84)
+        if found is None or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
+            continue
+        if best is None or found[1] > best[1]:
+            best = (found[0], found[1])
+    if best is None:
+        return token
+    return Token(token.text, best[0], mended=True)
+
+
+def read(question: str, vocab: Vocabulary) -> Reading:
+    """Tokens, then mentions: each span of up to `MAX_SPAN` words, longest and most exact first."""
+    tokens = tokens_of(question, vocab)
+    reading = Reading(tokens)
+    covered: set[int] = set()
+    for i, token in enumerate(tokens):
+        name = vocab.exact.get(token.low) or vocab.exact.get(token.text.lower())
+        if name is not None and not token.punct and (token.quoted or not token.filler or "_" in token.text):
+            reading.mentions.append(Mention(i, i + 1, token.text, tables=((EXACT, name),)))
+            covered.add(i)
+    for size in range(min(MAX_SPAN, len(tokens)), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            span = range(start, start + size)
+            if covered & set(span):
+                continue
+            mention = _match(tokens, start, start + size, vocab)
+            if mention is not None:
+                reading.mentions.append(mention)
+                covered.update(span)
+    reading.mentions.sort(key=lambda m: m.start)
+    return reading
+
+
+def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Mention | None:
+    span = tokens[start:end]
+    if any(t.punct for t in span) or all(t.filler for t in span):
+        return None
+    if (span[0].filler and span[0].low not in grammar.TYPE_WORDS) or (
+        span[-1].filler and span[-1].low not in grammar.TYPE_WORDS
+    ):
+        return None
+    text = " ".join(t.text for t in span)
+    mended = any(t.mended for t in span)
+    words = [singular(w) for t in span for w in (split_words(t.low) if not t.quoted else split_words(t.text))]
+    span_key = " ".join(words)
+    table_type: TableType | None = None
+    tables = vocab.candidates(span_key)
+    if not tables:
+        typed = [t for t in span if t.low in grammar.TYPE_WORDS]
+        if typed and (span[0] in typed or span[-1] in typed) and len(typed) < len(span):
+            table_type = grammar.TYPE_WORDS[typed[0].low]
+            rest = span[1:] if span[0] in typed else span[:-1]
+            rest_key = " ".join(singular(w) for t in rest for w in split_words(t.low))
+            tables = vocab.candidates(rest_key, table_type)
+    if all(t.low in grammar.TYPE_WORDS or t.filler for t in span):
+        tables = []
+    if tables and tables[0][0] > DISPLAY and all(t.filler or t.low in grammar.CUES for t in span):
+        tables = []
+    term = vocab.terms.get(span_key, "")
+    person = vocab.people.get(span_key, "") if not span[0].filler else ""
+    domain = vocab.domains.get(span_key, "")
+    area = vocab.areas.get(span_key, "")
+    column = span_key in vocab.columns
+    if tables and tables[0][0] > LOOSE and (domain or area):
+        tables = []
+    if not (tables or term or person or domain or area or column):
+        return None
+    tied: tuple[str, ...] = ()
+    if len(tables) > 1 and tables[0][0] != EXACT:
+        best = (tables[0][0], vocab.tables[tables[0][1]].rank)
+        tied = tuple(n for q, n in tables if (q, vocab.tables[n].rank) == best)[:5]
+    return Mention(
+        start, end, text, tuple(tables[:8]), term, person, domain, area, column, table_type, mended, tied
+    )
+
+
+def read_without_catalog(question: str) -> Reading:
+    """With no catalog to read against: each run of words that are neither filler nor cues is a name."""
+    tokens = tokens_of(question)
+    reading = Reading(tokens)
+    run: list[int] = []
+
+    def flush() -> None:
+        if run:
+            text = " ".join(tokens[i].text for i in run)
+            reading.mentions.append(Mention(run[0], run[-1] + 1, text, tables=((EXACT, text),)))
+            run.clear()
+
+    for i, token in enumerate(tokens):
+        name_like = token.quoted or not (
+            token.filler or token.low in grammar.CUES or token.low in grammar.PRONOUNS
+        )
+        if (name_like and token.low not in grammar.TYPE_WORDS) or (
+            token.low == "of" and run and i + 1 < len(tokens) and not tokens[i + 1].filler
+        ):
+            run.append(i)
+        else:
+            flush()
+    flush()
+    return reading

@@ -1,0 +1,343 @@
+"""The offline model's answers to a steward's questions: counts, keys, documentation debt, columns, status,
+classification, comparisons, the glossary and people. Each is written from one tool's result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import grammar
+from .answers import Result, and_list, count, dash
+from .intents import Intent
+
+_SHOWN = 30
+_LACKING = {
+    "foreign_keys": "no foreign keys (they reference no other table and no table references them)",
+    "owner": "no owner recorded",
+    "steward": "no data steward recorded",
+    "description": "no description",
+    "primary_key": "no primary key",
+    "terms": "no glossary terms linked to their columns",
+}
+_HAVE = {
+    "foreign_keys": "take part in a foreign key",
+    "owner": "have an owner",
+    "steward": "have a steward",
+    "description": "have a description",
+    "primary_key": "have a primary key",
+    "terms": "have a glossary term",
+}
+
+
+def _be(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _unknown(result: Result) -> str:
+    return str(result.get("note") or "")
+
+
+def _names(names: Sequence[str], total: int | None = None) -> list[str]:
+    lines = [f"- `{n}`" for n in names[:_SHOWN]]
+    more = (total if total is not None else len(names)) - min(len(names), _SHOWN)
+    return lines + ([f"- … and {more} more"] if more > 0 else [])
+
+
+def count_answer(intent: Intent, summary: Result) -> str:
+    """The number first, then what it is made of."""
+    tables, by_type = int(summary.get("tables", 0)), dict(summary.get("by_type") or {})
+    if intent.what == "columns":
+        columns = count(int(summary.get("columns", 0)), "column")
+        return f"The catalog has **{columns}** across {count(tables, 'table')}."
+    if intent.what == "foreign_keys":
+        keys = count(int(summary.get("foreign_keys", 0)), "foreign key")
+        return f"The catalog records **{keys}** between {count(tables, 'table')}."
+    if intent.table_type:
+        n = int(by_type.get(intent.table_type, 0))
+        return f"There {_be(n)} **{count(n, intent.table_type + ' table')}** (of {tables} in all)."
+    for group, label in (("domains", "domain"), ("areas", "area"), ("schemas", "schema")):
+        wanted = intent.domain if group == "domains" else intent.area
+        for entry in summary.get(group) or []:
+            if wanted and str(entry.get("name", "")).lower() == wanted.lower():
+                n = int(entry.get("tables", 0))
+                return f"There {_be(n)} **{count(n, 'table')}** in the {entry['name']} {label}."
+    kinds = ", ".join(f"{n} {t}" for t, n in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))
+    kinds = kinds if len(by_type) > 1 else ""
+    lines = [
+        f"There are **{count(tables, 'table')}** in {summary.get('title') or 'the catalog'}"
+        + (f": {kinds}." if kinds else ".")
+    ]
+    facts = [
+        count(int(summary.get("columns", 0)), "column"),
+        count(int(summary.get("foreign_keys", 0)), "foreign key"),
+        count(int(summary.get("terms", 0)), "glossary term"),
+        count(int(summary.get("lineage_edges", 0)), "lineage flow"),
+    ]
+    lines.append("It also records " + and_list(facts) + ".")
+    domains = [f"{d['name']} ({d['tables']})" for d in summary.get("domains") or [] if d.get("name")]
+    if domains:
+        lines.append("Domains: " + ", ".join(domains[:10]) + ".")
+    areas = [f"{a['name']} ({a['tables']})" for a in summary.get("areas") or []]
+    if areas:
+        lines.append("Areas by name prefix: " + ", ".join(areas[:12]) + ".")
+    return "\n".join(lines)
+
+
+def keys_answer(intent: Intent, keys: Result) -> str:
+    table, pk = keys["table"], list(keys.get("primary_key") or [])
+    if pk:
+        cols = and_list([f"`{c}`" for c in pk])
+        grain = "one row per value of" if len(pk) == 1 else "one row per combination of"
+        lines = [f"The primary key of `{table}` is {cols}: {grain} {cols}."]
+    else:
+        lines = [f"`{table}` has no primary key recorded."]
+    for unique in keys.get("unique") or []:
+        lines.append(f"- Unique: {', '.join(f'`{c}`' for c in unique)}")
+    fks = keys.get("foreign_keys") or []
+    if fks:
+        lines.append(f"It has {count(len(fks), 'foreign key')}:")
+        lines += [
+            f"- {', '.join(f'`{c}`' for c in fk.get('columns', []))} → `{fk['table']}`"
+            + (" (optional)" if fk.get("optional") else "")
+            for fk in fks
+        ]
+    return "\n".join(lines)
+
+
+def lacking_answer(intent: Intent, result: Result) -> str:
+    what, tables = str(result.get("what") or intent.what), list(result.get("tables") or [])
+    note = _unknown(result)
+    if result.get("unknown") and not tables:
+        return note or f"This catalog does not record {what.replace('_', ' ')} at all."
+    total, n = int(result.get("total", 0)), int(result.get("count", len(tables)))
+    coverage = result.get("coverage")
+    share = (
+        f" {round(float(coverage) * 100)}% of tables {_HAVE.get(what, 'have it')}."
+        if coverage is not None
+        else ""
+    )
+    if n == 0:
+        return f"All {count(total, 'table')} {_HAVE.get(what, 'have it')}: none lacks it."
+    head = f"**{n} of {total}** tables have {_LACKING.get(what, 'none')}.{share}"
+    return "\n".join([head + (f" {note}" if note else ""), "", *_names(tables, n)])
+
+
+def coverage_answer(intent: Intent, result: Result) -> str:
+    rows = [
+        ("table descriptions", "table_descriptions"),
+        ("column descriptions", "column_descriptions"),
+        ("owners", "owners"),
+        ("stewards", "stewards"),
+        ("columns linked to a glossary term", "terms_linked"),
+    ]
+    lines = [
+        f"Documentation coverage over {count(int(result.get('tables', 0)), 'table')} and "
+        f"{count(int(result.get('columns', 0)), 'column')}:",
+        "",
+    ]
+    unknown = set(result.get("unknown") or [])
+    for label, k in rows:
+        value = result.get(k)
+        if value is None or k in unknown:
+            lines.append(f"- {label}: not recorded by this catalog")
+        else:
+            lines.append(f"- {label}: {round(float(value) * 100)}%")
+    if result.get("note"):
+        lines += ["", str(result["note"])]
+    return "\n".join(lines)
+
+
+def largest_answer(intent: Intent, result: Result) -> str:
+    tables = list(result.get("tables") or [])
+    if not tables:
+        return (
+            _unknown(result)
+            or "This catalog records no row counts, so I can't tell which tables are largest."
+        )
+    lines = [
+        f"The largest tables by row count ({result.get('known', len(tables))} of "
+        f"{result.get('total', '?')} tables have a count):",
+        "",
+    ]
+    lines += [f"{n}. `{t['name']}` — {int(t['row_count']):,} rows" for n, t in enumerate(tables, 1)]
+    return "\n".join(lines)
+
+
+def columns_answer(intent: Intent, result: Result) -> str:
+    columns, query = list(result.get("columns") or []), result.get("query", intent.phrase)
+    if not columns:
+        return (
+            f"No column name in the catalog contains “{query}”. "
+            f"Try “Search for {query}” to look in descriptions too."
+        )
+    tables = list(result.get("tables") or {c["table"] for c in columns})
+    n = int(result.get("count", len(columns)))
+    lines = [f"Yes: {count(n, 'column')} in {count(len(tables), 'table')} match “{query}”:", ""]
+    lines += [_column_line(c) for c in columns[:_SHOWN]]
+    if n > _SHOWN:
+        lines.append(f"- … and {n - _SHOWN} more")
+    return "\n".join(lines)
+
+
+def _column_line(column: Result) -> str:
+    kind = f" ({column['data_type']})" if column.get("data_type") else ""
+    return f"- `{column['table']}.{column['column']}`{kind}" + dash(column.get("description"))
+
+
+def column_kind_answer(intent: Intent, results: Sequence[Result]) -> str:
+    """Columns found by the words of a kind of value, those whose data type fits listed first."""
+    _names_of, types = grammar.VALUE_KINDS.get(intent.what, ((), ()))
+    seen: dict[tuple[str, str], Result] = {}
+    for result in results:
+        for column in result.get("columns") or []:
+            seen.setdefault((column["table"], column["column"]), column)
+    typed = [c for c in seen.values() if any(t in str(c.get("data_type", "")).lower() for t in types)]
+    columns = typed if typed and types else list(seen.values())
+    if not columns:
+        return f"I found no columns that look like they hold {intent.phrase or intent.what}."
+    words = and_list([f"“{r.get('query')}”" for r in results if r.get("query")])
+    how = f"names containing {words}" + (" and a fitting data type" if typed and types else "")
+    lines = [
+        f"{count(len(columns), 'column')} look like they hold {intent.phrase or intent.what} ({how}):",
+        "",
+    ]
+    lines += [_column_line(c) for c in sorted(columns, key=lambda c: (c["table"], c["column"]))[:_SHOWN]]
+    if len(columns) > _SHOWN:
+        lines.append(f"- … and {len(columns) - _SHOWN} more")
+    return "\n".join(lines)
+
+
+def person_answer(intent: Intent, result: Result) -> str:
+    person, owns, stewards = (
+        result["person"],
+        list(result.get("owns") or []),
+        list(result.get("stewards") or []),
+    )
+    terms = list(result.get("terms") or [])
+    if not (owns or stewards or terms):
+        return f"**{person}** owns and stewards nothing in this catalog."
+    lines = [
+        f"**{person}** owns {count(len(owns), 'table')}, stewards {count(len(stewards), 'table')}"
+        + (f" and {count(len(terms), 'glossary term')}." if terms else ".")
+    ]
+    for title, names in (("Owns", owns), ("Stewards", stewards)):
+        if names:
+            lines += ["", f"{title}:", *_names(names)]
+    if terms:
+        lines += ["", "Glossary terms: " + ", ".join(terms)]
+    return "\n".join(lines)
+
+
+def status_answer(intent: Intent, result: Result) -> str:
+    table = result["table"]
+    certified = result.get("certified")
+    facts = []
+    if result.get("status"):
+        facts.append(f"- Status: {result['status']}")
+    facts.append("- Certified: " + ("yes" if certified else "no" if certified is False else "not recorded"))
+    labels = (
+        ("classification", "Classification"),
+        ("refresh_schedule", "Refreshed"),
+        ("last_loaded", "Last loaded"),
+        ("quality_score", "Quality score"),
+        ("row_count", "Rows"),
+    )
+    for k, label in labels:
+        if result.get(k) not in (None, ""):
+            facts.append(f"- {label}: {result[k]}")
+    sensitive = result.get("sensitive_columns") or []
+    if sensitive:
+        facts.append(
+            "- Sensitive columns: " + ", ".join(f"`{c['column']}` ({c['classification']})" for c in sensitive)
+        )
+    head = f"`{table}`" + (
+        " is certified." if certified else " is not certified." if certified is False else ":"
+    )
+    unknown = list(result.get("unknown") or [])
+    tail = (
+        [str(result["note"])]
+        if result.get("note")
+        else ([f"The catalog does not record {and_list(unknown)} for it."] if unknown else [])
+    )
+    return "\n".join([head, "", *facts, *(["", *tail] if tail else [])])
+
+
+def classified_answer(intent: Intent, result: Result) -> str:
+    tables, columns = list(result.get("tables") or []), list(result.get("columns") or [])
+    label = result.get("label") or intent.phrase
+    what = f"classified “{label}”" if label else "with a classification"
+    if not tables and not columns:
+        return str(result.get("note") or f"Nothing in the catalog is {what}.")
+    lines = [
+        f"{count(len(tables), 'table')} and "
+        f"{count(int(result.get('count', len(columns))), 'column')} are {what}:"
+    ]
+    if tables:
+        lines += ["", *[f"- `{t['name']}` ({t['classification']})" for t in tables[:_SHOWN]]]
+    if columns:
+        lines += ["", *[f"- `{c['table']}.{c['column']}` ({c['classification']})" for c in columns[:_SHOWN]]]
+    return "\n".join(lines)
+
+
+def compare_answer(intent: Intent, result: Result) -> str:
+    first, second = result["first"], result["second"]
+
+    def side(t: Result) -> str:
+        owner = t.get("owner")
+        who = owner.get("name") if isinstance(owner, dict) else owner
+        parts = [
+            str(t.get("type") or ""),
+            f"{t.get('domain')} domain" if t.get("domain") else "",
+            count(int(t.get("columns") or 0), "column"),
+            f"owner {who}" if who else "no owner recorded",
+        ]
+        return f"- `{t['name']}`: " + ", ".join(p for p in parts if p)
+
+    shared = list(result.get("shared_columns") or [])
+    lines = [f"Comparing `{first['name']}` and `{second['name']}`:", "", side(first), side(second), ""]
+    lines.append(
+        f"They share {count(len(shared), 'column name')}"
+        + (": " + ", ".join(f"`{c}`" for c in shared[:20]) if shared else "")
+        + "."
+    )
+    for label, k in ((first["name"], "only_first"), (second["name"], "only_second")):
+        only = list(result.get(k) or [])
+        if only:
+            lines.append(
+                f"Only in `{label}`: "
+                + ", ".join(f"`{c}`" for c in only[:20])
+                + (" …" if len(only) > 20 else "")
+            )
+    joined = result.get("joined_by")
+    if result.get("direct"):
+        lines.append("A foreign key joins them directly.")
+    elif joined:
+        lines.append("They join through " + " → ".join(f"`{t}`" for t in joined) + ".")
+    else:
+        lines.append("No join path connects them.")
+    return "\n".join(lines)
+
+
+def glossary_answer(intent: Intent, result: Result) -> str:
+    terms, total = list(result.get("terms") or []), int(result.get("total", 0))
+    if not terms:
+        return "This catalog has no glossary terms."
+    lines = [f"The glossary has {count(total, 'term')}:", ""]
+    lines += [f"- **{t['name']}**" + dash(t.get("definition")) for t in terms]
+    if total > len(terms):
+        lines.append(f"- … and {total - len(terms)} more")
+    return "\n".join(lines)
+
+
+def people_answer(intent: Intent, result: Result) -> str:
+    people = list(result.get("people") or [])
+    if not people:
+        return "This catalog records no people (no owners or stewards)."
+    lines = [f"{count(len(people), 'person', 'people')} answer for assets in this catalog:", ""]
+    lines += [
+        f"- **{p['name']}**"
+        + (f" ({p['email']})" if p.get("email") else "")
+        + f": owns {count(int(p.get('owns', 0)), 'table')}, stewards "
+        f"{count(int(p.get('stewards', 0)), 'table')}"
+        for p in people
+    ]
+    return "\n".join(lines)
