@@ -398,15 +398,6 @@ function loadMermaid(url, doc) {
       };
       script.onerror = () => reject(new Error(`Mermaid could not be loaded from ${url}`));
       doc.head.append(script);
-    }).then((mermaid) => {
-      const dark = doc.body?.dataset?.jpThemeLight === 'false';
-      mermaid.initialize({
-        startOnLoad: false,
-        securityLevel: 'strict',
-        suppressErrorRendering: true,
-        theme: dark ? 'dark' : 'default',
-      });
-      return mermaid;
     });
   }
   return globalThis[key];
@@ -428,6 +419,303 @@ function cancelFrame(handle) {
   const caf = globalThis.cancelAnimationFrame;
   if (typeof caf === 'function') caf(handle);
   else clearTimeout(handle);
+}
+
+// ============================================================================ theme and pan/zoom
+
+/** `rgb(...)` / `rgba(...)` / `#rrggbb` as [r, g, b, alpha], or null. */
+export function parseColor(text) {
+  const value = String(text ?? '').trim();
+  let m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
+  if (m) {
+    const hex = m[1].length === 3 ? [...m[1]].map((c) => c + c).join('') : m[1];
+    return [0, 2, 4].map((k) => parseInt(hex.slice(k, k + 2), 16)).concat(1);
+  }
+  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/i.exec(value);
+  if (!m) return null;
+  const alpha = m[4] === undefined ? 1 : m[4].endsWith('%') ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+  return [Number(m[1]), Number(m[2]), Number(m[3]), alpha];
+}
+
+function hex(rgb) {
+  return `#${rgb.slice(0, 3).map((c) => Math.round(Math.max(0, Math.min(255, c))).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** `share` of colour `a` over colour `b` (both [r, g, b, ...]). */
+function mix(a, b, share) {
+  return [0, 1, 2].map((k) => a[k] * share + b[k] * (1 - share));
+}
+
+function luminance(rgb) {
+  const [r, g, b] = rgb.slice(0, 3).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG contrast ratio of two colours (1 to 21). */
+export function contrastRatio(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The colours a diagram is drawn against: the canvas's own, from the page's theme. */
+function themeColors(node) {
+  const win = node.ownerDocument.defaultView;
+  let bg = null;
+  for (let at = node; at && at.nodeType === 1 && !bg; at = at.parentElement) {
+    const c = parseColor(win.getComputedStyle(at).backgroundColor);
+    if (c && c[3] > 0.5) bg = c;
+  }
+  const style = win.getComputedStyle(node);
+  const fg = parseColor(style.color) ?? [31, 35, 40, 1];
+  bg = bg ?? [255, 255, 255, 1];
+  // JupyterLab says which kind its theme is; elsewhere (VS Code, plain pages) the background does
+  const flag = node.ownerDocument.body?.dataset?.jpThemeLight;
+  const dark = flag === 'false' || (flag !== 'true' && luminance(bg) < 0.25);
+  return { dark, bg, fg };
+}
+
+function themeKey(colors) {
+  return `${colors.dark}:${hex(colors.bg)}:${hex(colors.fg)}`;
+}
+
+/** Mermaid's settings for a theme: strict always; in dark themes, lines and text in the page's
+ * foreground over its background. */
+export function mermaidConfig(colors) {
+  const config = { startOnLoad: false, securityLevel: 'strict', suppressErrorRendering: true, theme: 'default' };
+  if (!colors || !colors.dark) return config;
+  const { bg, fg } = colors;
+  const node = hex(mix(fg, bg, 0.12));
+  return {
+    ...config,
+    theme: 'dark',
+    themeVariables: {
+      darkMode: true,
+      background: hex(bg),
+      primaryColor: node,
+      mainBkg: node,
+      secondaryColor: hex(mix(fg, bg, 0.2)),
+      tertiaryColor: hex(mix(fg, bg, 0.06)),
+      primaryTextColor: hex(fg),
+      secondaryTextColor: hex(fg),
+      tertiaryTextColor: hex(fg),
+      textColor: hex(fg),
+      nodeTextColor: hex(fg),
+      titleColor: hex(fg),
+      lineColor: hex(mix(fg, bg, 0.85)),
+      primaryBorderColor: hex(mix(fg, bg, 0.6)),
+      nodeBorder: hex(mix(fg, bg, 0.6)),
+      edgeLabelBackground: hex(mix(fg, bg, 0.16)),
+      attributeBackgroundColorOdd: hex(mix(fg, bg, 0.1)),
+      attributeBackgroundColorEven: hex(mix(fg, bg, 0.16)),
+    },
+  };
+}
+
+const CLASS_DEF = /^(\s*classDef\s+\S+\s+)(.+?)\s*;?\s*$/;
+
+/** The diagram's own `classDef` colours made for a dark background: light fills become a tint of
+ * the background (the page's text stays readable on them), strokes are lightened. */
+export function themedSource(source, colors) {
+  if (!colors || !colors.dark) return source;
+  const { bg, fg } = colors;
+  return source
+    .split('\n')
+    .map((line) => {
+      const m = CLASS_DEF.exec(line);
+      if (!m) return line;
+      let hasColor = false;
+      const props = m[2].split(',').map((prop) => {
+        const [name, ...rest] = prop.split(':');
+        const key = name.trim().toLowerCase();
+        const c = parseColor(rest.join(':').replace(/!important/i, '').trim());
+        if (key === 'color') hasColor = true;
+        if (!c) return prop;
+        if (key === 'fill') return `fill:${hex(mix(c, bg, 0.3))}`;
+        if (key === 'stroke') return `stroke:${hex(mix(c, [255, 255, 255], 0.6))}`;
+        if (key === 'color') return `color:${hex(fg)}`;
+        return prop;
+      });
+      if (!hasColor && props.some((p) => /^\s*fill\s*:/i.test(p))) props.push(`color:${hex(fg)}`);
+      return m[1] + props.join(',');
+    })
+    .join('\n');
+}
+
+const MIN_SCALE = 0.02;
+const MAX_SCALE = 4;
+const ZOOM_STEP = 1.25;
+const PAN_STEP = 60;
+const FIT_PADDING = 8;
+
+/**
+ * Zoom and pan for one SVG in one viewport: wheel and double-click (at the pointer), drag, and keys when the viewport
+ * has focus (+ / - zoom, 0 fits, arrows pan). The SVG is sized (width/height) and moved (translate);
+ * until the user zooms or pans it stays fitted to the viewport's width as the viewport resizes.
+ */
+class PanZoom {
+  constructor(viewport, onChange) {
+    this.viewport = viewport;
+    this.onChange = onChange;
+    this.svg = null;
+    this.width = 0; // the SVG's own size (its viewBox)
+    this.height = 0;
+    this.scale = 1;
+    this.x = 0;
+    this.y = 0;
+    this.fitted = true;
+    this.drag = null;
+    viewport.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    viewport.addEventListener('pointerdown', (event) => this.onPointerDown(event));
+    viewport.addEventListener('pointermove', (event) => this.onPointerMove(event));
+    viewport.addEventListener('pointerup', (event) => this.onPointerUp(event));
+    viewport.addEventListener('pointercancel', (event) => this.onPointerUp(event));
+    viewport.addEventListener('keydown', (event) => this.onKey(event));
+    viewport.addEventListener('dblclick', (event) => {
+      if (!this.svg) return;
+      const rect = viewport.getBoundingClientRect();
+      this.zoom(2, { x: event.clientX - rect.left, y: event.clientY - rect.top });
+    });
+    const RO = viewport.ownerDocument.defaultView?.ResizeObserver;
+    if (typeof RO === 'function') {
+      this.resizes = new RO(() => {
+        if (this.svg && this.fitted) this.fit();
+      });
+      this.resizes.observe(viewport);
+    }
+  }
+
+  /** Show `svg` here; `keep` keeps the zoom and position (a redraw of the same diagram). */
+  attach(svg, keep = false) {
+    this.svg = svg;
+    const box = svg.viewBox && svg.viewBox.baseVal;
+    let width = box && box.width ? box.width : 0;
+    let height = box && box.height ? box.height : 0;
+    if (!width || !height) {
+      const rect = svg.getBoundingClientRect();
+      width = rect.width || 300;
+      height = rect.height || 150;
+    }
+    this.width = width;
+    this.height = height;
+    svg.removeAttribute('width');
+    svg.removeAttribute('height');
+    svg.style.maxWidth = 'none';
+    svg.style.transformOrigin = '0 0';
+    if (this.viewport.firstChild !== svg || this.viewport.childNodes.length !== 1) this.viewport.replaceChildren(svg);
+    if (keep && !this.fitted) this.apply();
+    else this.fit();
+  }
+
+  detach() {
+    this.svg = null;
+    this.viewport.replaceChildren();
+    this.onChange();
+  }
+
+  size() {
+    return { w: this.viewport.clientWidth, h: this.viewport.clientHeight };
+  }
+
+  /** The whole width in view (never larger than the diagram's own size), centred; a diagram
+   * taller than the view starts at its top. */
+  fit() {
+    if (!this.svg) return;
+    const { w, h } = this.size();
+    const room = Math.max(40, w - 2 * FIT_PADDING);
+    this.scale = Math.min(1, room / this.width); // never below: the whole width shows
+    this.x = (w - this.width * this.scale) / 2;
+    this.y = Math.max(FIT_PADDING, (h - this.height * this.scale) / 2);
+    this.fitted = true;
+    this.apply();
+  }
+
+  /** Zoom by `factor` around a point of the viewport (its centre by default). */
+  zoom(factor, at = null) {
+    if (!this.svg) return;
+    const { w, h } = this.size();
+    const cx = at ? at.x : w / 2;
+    const cy = at ? at.y : h / 2;
+    const scale = Math.max(Math.min(MIN_SCALE, this.scale), Math.min(MAX_SCALE, this.scale * factor));
+    const k = scale / this.scale;
+    this.x = cx - (cx - this.x) * k;
+    this.y = cy - (cy - this.y) * k;
+    this.scale = scale;
+    this.fitted = false;
+    this.apply();
+  }
+
+  pan(dx, dy) {
+    if (!this.svg) return;
+    this.x += dx;
+    this.y += dy;
+    this.fitted = false;
+    this.apply();
+  }
+
+  apply() {
+    const svg = this.svg;
+    if (!svg) return;
+    const { w, h } = this.size();
+    const sw = this.width * this.scale;
+    const sh = this.height * this.scale;
+    // keep some of the diagram in view however far it is dragged
+    const keep = 48;
+    this.x = Math.min(Math.max(this.x, Math.min(0, w - sw) - sw + keep), Math.max(0, w - sw) + w - keep);
+    this.y = Math.min(Math.max(this.y, Math.min(0, h - sh) - sh + keep), Math.max(0, h - sh) + h - keep);
+    svg.style.width = `${sw}px`;
+    svg.style.height = `${sh}px`;
+    svg.style.transform = `translate(${this.x}px, ${this.y}px)`;
+    this.onChange();
+  }
+
+  onWheel(event) {
+    if (!this.svg) return;
+    event.preventDefault();
+    const rect = this.viewport.getBoundingClientRect();
+    const lines = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? 400 : 1;
+    const delta = Math.max(-300, Math.min(300, event.deltaY * lines));
+    this.zoom(Math.exp(-delta * 0.0015), { x: event.clientX - rect.left, y: event.clientY - rect.top });
+  }
+
+  onPointerDown(event) {
+    if (!this.svg || event.button !== 0) return;
+    this.drag = { id: event.pointerId, x: event.clientX, y: event.clientY };
+    this.viewport.dataset.dragging = 'true';
+    this.viewport.setPointerCapture?.(event.pointerId);
+  }
+
+  onPointerMove(event) {
+    const drag = this.drag;
+    if (!drag || drag.id !== event.pointerId) return;
+    this.pan(event.clientX - drag.x, event.clientY - drag.y);
+    drag.x = event.clientX;
+    drag.y = event.clientY;
+  }
+
+  onPointerUp(event) {
+    if (!this.drag || this.drag.id !== event.pointerId) return;
+    this.drag = null;
+    delete this.viewport.dataset.dragging;
+  }
+
+  onKey(event) {
+    if (!this.svg || event.altKey || event.ctrlKey || event.metaKey) return;
+    const moves = { ArrowLeft: [PAN_STEP, 0], ArrowRight: [-PAN_STEP, 0], ArrowUp: [0, PAN_STEP], ArrowDown: [0, -PAN_STEP] };
+    if (event.key === '+' || event.key === '=') this.zoom(ZOOM_STEP);
+    else if (event.key === '-' || event.key === '_') this.zoom(1 / ZOOM_STEP);
+    else if (event.key === '0') this.fit();
+    else if (moves[event.key]) this.pan(...moves[event.key]);
+    else return;
+    event.preventDefault();
+    event.stopPropagation(); // not JupyterLab's notebook shortcuts (0 0 restarts the kernel)
+  }
+
+  dispose() {
+    this.resizes?.disconnect();
+  }
 }
 
 // ============================================================================ the widget
@@ -461,7 +749,13 @@ class ChatView {
     this.diagramToken = 0;
     this.serverReady = false;
     this.lastShown = null;
+    this.follow = true; // the transcript sticks to its end until the user scrolls up
+    this.lastScrollTop = 0;
+    this.themeKey = null; // the theme the diagram was drawn for
+    this.themeTimer = null;
+    this.full = null; // the full-size view while open: {overlay, viewport, pz, level, opener}
     this.build();
+    this.watchTheme();
     this.onCustom = (content) => this.fromKernel(content);
     model.on('msg:custom', this.onCustom);
   }
@@ -490,6 +784,15 @@ class ChatView {
     this.transcript = el(d, 'div', { className: 'mcop-transcript', 'data-testid': 'transcript', role: 'log', 'aria-live': 'polite' });
     this.empty = el(d, 'p', { className: 'mcop-empty', text: 'Ask about tables, columns, owners, glossary terms, relationships or lineage.' });
     this.transcript.append(this.empty);
+    this.transcript.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    this.jumpButton = el(d, 'button', { className: 'mcop-jump', 'data-testid': 'jump-latest', type: 'button', text: '↓ Latest', title: 'Scroll to the latest message' });
+    this.jumpButton.hidden = true;
+    this.jumpButton.addEventListener('click', () => {
+      this.follow = true;
+      this.scrollDown();
+    });
+    const transcriptBox = el(d, 'div', { className: 'mcop-transcript-box' });
+    transcriptBox.append(this.transcript, this.jumpButton);
 
     const form = el(d, 'form', { className: 'mcop-ask' });
     this.input = el(d, 'textarea', {
@@ -516,7 +819,7 @@ class ChatView {
         this.ask();
       }
     });
-    chat.append(bar, this.transcript, form);
+    chat.append(bar, transcriptBox, form);
 
     const canvas = el(d, 'section', { className: 'mcop-panel mcop-canvas-panel', 'aria-label': 'Diagram' });
     const canvasBar = el(d, 'header', { className: 'mcop-bar' });
@@ -530,13 +833,23 @@ class ChatView {
     canvasBar.append(this.canvasTitle, el(d, 'span', { className: 'mcop-spacer' }), this.copyButton, this.downloadButton);
     this.canvas = el(d, 'div', { className: 'mcop-canvas', 'data-testid': 'canvas', 'data-state': 'empty' });
     this.canvasNote = el(d, 'p', { className: 'mcop-canvas-note', 'data-testid': 'canvas-note', text: 'No diagram yet: ask for relationships or lineage.' });
-    this.canvasDrawing = el(d, 'div', { className: 'mcop-drawing' });
+    this.canvasDrawing = this.viewport('canvas-viewport');
+    this.pz = new PanZoom(this.canvasDrawing, () => this.showZoom(this.pz, this.zoomLevel));
+    const { bar: zoomBar, level } = this.zoomBar(() => this.pz);
+    this.zoomLevel = level;
+    this.expandButton = el(d, 'button', { className: 'mcop-tool-button', 'data-testid': 'expand-button', type: 'button', text: '⤢ Full size', title: 'Open the diagram full size (Escape closes)' });
+    this.expandButton.addEventListener('click', () => this.openFull());
+    zoomBar.append(this.expandButton);
+    const stage = el(d, 'div', { className: 'mcop-stage' });
+    const view = el(d, 'div', { className: 'mcop-view' });
+    view.append(this.canvasDrawing);
+    stage.append(zoomBar, view);
     this.sourceBox = el(d, 'details', { className: 'mcop-source' });
     this.sourceBox.append(el(d, 'summary', { text: 'Mermaid source' }));
     this.sourcePre = el(d, 'pre', { 'data-testid': 'canvas-source' });
     this.sourceBox.append(this.sourcePre);
     this.sourceBox.hidden = true;
-    this.canvas.append(this.canvasNote, this.canvasDrawing, this.sourceBox);
+    this.canvas.append(this.canvasNote, stage, this.sourceBox);
     canvas.append(canvasBar, this.canvas);
 
     const body = el(d, 'div', { className: 'mcop-body' });
@@ -544,6 +857,45 @@ class ChatView {
     root.replaceChildren(body);
     this.setState('connecting');
     this.setRunning(false);
+  }
+
+  /** A pannable, zoomable area for a diagram (keyboard: + - 0 and arrows once focused). */
+  viewport(testid) {
+    const node = el(this.doc, 'div', {
+      className: 'mcop-drawing', 'data-testid': testid, tabindex: '0', role: 'img',
+      'aria-label': 'Diagram: the wheel or + and - zoom, drag or arrow keys pan, 0 fits',
+      'data-lm-suppress-shortcuts': 'true',
+    });
+    for (const type of ['keydown', 'keypress', 'keyup']) {
+      // the notebook's command-mode shortcuts (A, B, D D, 0 0 ...) must not see keys meant for the diagram
+      node.addEventListener(type, (event) => {
+        if (event.key !== 'Escape' && event.key !== 'Tab') event.stopPropagation();
+      });
+    }
+    return node;
+  }
+
+  zoomBar(target) {
+    const d = this.doc;
+    const bar = el(d, 'div', { className: 'mcop-zoom', role: 'toolbar', 'aria-label': 'Zoom' });
+    const button = (testid, text, title, action) => {
+      const b = el(d, 'button', { className: 'mcop-tool-button', 'data-testid': testid, type: 'button', text, title, 'aria-label': title });
+      b.addEventListener('click', () => action(target()));
+      return b;
+    };
+    const level = el(d, 'span', { className: 'mcop-zoom-level', 'data-testid': 'zoom-level', text: '100%' });
+    bar.append(
+      button('zoom-out', '−', 'Zoom out (-)', (pz) => pz.zoom(1 / ZOOM_STEP)),
+      level,
+      button('zoom-in', '+', 'Zoom in (+)', (pz) => pz.zoom(ZOOM_STEP)),
+      button('zoom-fit', 'Fit', 'Fit to width (0)', (pz) => pz.fit()),
+    );
+    return { bar, level };
+  }
+
+  showZoom(pz, level) {
+    level.textContent = `${Math.round(pz.scale * 100)}%`;
+    pz.viewport.dataset.scale = pz.scale.toFixed(3);
   }
 
   setState(state, detail = '') {
@@ -574,18 +926,35 @@ class ChatView {
     return t.scrollHeight - t.scrollTop - t.clientHeight < 40;
   }
 
+  /** The user's scrolling decides: near the end, follow new text; scrolled up, stay there. */
+  onScroll() {
+    const top = this.transcript.scrollTop;
+    if (this.atBottom()) this.follow = true;
+    else if (top < this.lastScrollTop - 1) this.follow = false; // only the user scrolls up
+    this.lastScrollTop = top;
+    this.jumpButton.hidden = this.follow;
+  }
+
   scrollDown() {
-    this.transcript.scrollTop = this.transcript.scrollHeight;
+    const t = this.transcript;
+    t.scrollTop = t.scrollHeight;
+    this.lastScrollTop = t.scrollTop;
+    this.jumpButton.hidden = true;
+  }
+
+  /** After the transcript grew: to its end if following, else offer the way there. */
+  keepDown() {
+    if (this.follow) this.scrollDown();
+    else this.jumpButton.hidden = false;
   }
 
   addMessage(role, node) {
-    const stick = this.atBottom();
     this.empty.remove();
     node.classList.add('mcop-msg', `mcop-${role}`);
     node.dataset.testid = 'message';
     node.dataset.role = role;
     this.transcript.append(node);
-    if (stick) this.scrollDown();
+    this.keepDown();
     return node;
   }
 
@@ -622,6 +991,7 @@ class ChatView {
       card.dataset.testid = 'message';
       card.dataset.role = 'tool';
       this.transcript.insertBefore(card, turn.answerEl); // tools above the answer they feed
+      this.keepDown();
       return card;
     }
     return this.addMessage('tool', card);
@@ -637,6 +1007,7 @@ class ChatView {
     const full = text.length > TOOL_DETAIL_CHARS ? `${text.slice(0, TOOL_DETAIL_CHARS)}\n… (${(text.length - TOOL_DETAIL_CHARS).toLocaleString('en')} more characters)` : text;
     details.append(el(d, 'pre', { text: full }));
     card.resultEl.replaceChildren(details);
+    this.keepDown();
   }
 
   // ------------------------------------------------------------------ answers
@@ -662,13 +1033,12 @@ class ChatView {
 
   renderAnswer(turn) {
     const node = this.answerEl(turn);
-    const stick = this.atBottom();
     node.replaceChildren(renderMarkdown(turn.text, this.doc));
     turn.renders += 1;
     node.dataset.renders = String(turn.renders);
     if (turn.cursor) lastTextBlock(node).append(turn.cursor);
     turn.dirty = false;
-    if (stick) this.scrollDown();
+    this.keepDown();
   }
 
   schedule() {
@@ -813,7 +1183,11 @@ class ChatView {
   ask() {
     const question = this.input.value;
     if (!question.trim() || this.state !== 'connected') return;
-    if (this.send({ content: question })) this.input.value = '';
+    if (this.send({ content: question })) {
+      this.input.value = '';
+      this.follow = true; // one's own question brings the transcript to its end
+      this.scrollDown();
+    }
   }
 
   cancel() {
@@ -843,7 +1217,10 @@ class ChatView {
     const location = this.win.location;
     this.base = config ? serverBase(config, location) : null;
     this.token = config && typeof config.token === 'string' ? config.token : '';
-    if (this.base) this.mermaidUrl = new URL(MERMAID_PATH, this.base).href;
+    if (this.base) {
+      this.mermaidUrl = new URL(MERMAID_PATH, this.base).href;
+      this.preloadMermaid();
+    }
     if (mode === 'kernel') return this.useKernel();
     const info = this.base ? await this.probe() : null;
     this.serverCatalog = info && info.ready ? String(info.catalog) : '';
@@ -989,21 +1366,37 @@ class ChatView {
 
   // ------------------------------------------------------------------ the canvas
 
+  /** Mermaid as soon as the widget is shown, so the first diagram does not wait for it. */
+  preloadMermaid() {
+    this.root.dataset.mermaid = 'loading';
+    loadMermaid(this.mermaidUrl, this.doc).then(
+      () => { this.root.dataset.mermaid = 'ready'; },
+      () => { this.root.dataset.mermaid = 'missing'; },
+    );
+  }
+
   async showDiagram(source, question) {
-    const token = ++this.diagramToken;
-    this.diagram = { source, svg: null };
+    this.diagram = { source, question, svg: null };
     this.canvasTitle.textContent = question ? `Diagram: ${question}` : 'Diagram';
     this.canvasTitle.title = this.canvasTitle.textContent;
     this.sourcePre.textContent = source;
     this.sourceBox.hidden = false;
     this.copyButton.disabled = false;
     this.downloadButton.disabled = true;
-    this.canvasDrawing.replaceChildren();
+    this.pz.detach();
+    if (this.full) this.full.pz.detach();
     if (!this.mermaidUrl) {
       this.sourceBox.open = true;
       return this.canvasState('source', 'Diagrams are drawn by the Mermaid that the MCOP server extension serves, and this page has none; here is the Mermaid source.');
     }
     this.canvasState('rendering', 'Drawing…');
+    return this.drawDiagram(false);
+  }
+
+  /** Draw the current diagram in the page's theme; a redraw keeps the zoom and position. */
+  async drawDiagram(redraw) {
+    const token = ++this.diagramToken;
+    const { source } = this.diagram;
     let mermaid;
     try {
       mermaid = await loadMermaid(this.mermaidUrl, this.doc);
@@ -1013,24 +1406,96 @@ class ChatView {
       return this.canvasState('source', 'Mermaid is not available here (the MCOP server extension serves it); here is the Mermaid source.');
     }
     try {
-      const { svg } = await mermaid.render(uniqueId('mcop-diagram'), source);
+      const colors = themeColors(this.canvas);
+      mermaid.initialize(mermaidConfig(colors));
+      const { svg } = await mermaid.render(uniqueId('mcop-diagram'), themedSource(source, colors));
       if (token !== this.diagramToken || this.disposed) return undefined;
       const template = this.doc.createElement('template');
       template.innerHTML = svg; // Mermaid's own SVG, sanitised by it in strict mode
       const svgEl = template.content.querySelector('svg');
       if (!svgEl) throw new Error('Mermaid returned no SVG');
       svgEl.dataset.testid = 'canvas-svg';
-      this.canvasDrawing.replaceChildren(svgEl);
       this.diagram.svg = svgEl;
+      this.themeKey = themeKey(colors);
+      this.canvas.dataset.theme = colors.dark ? 'dark' : 'light';
+      this.canvasState('rendered', '');
+      (this.full ? this.full.pz : this.pz).attach(svgEl, redraw);
       this.downloadButton.disabled = false;
-      this.sourceBox.open = false;
-      return this.canvasState('rendered', '');
+      if (!redraw) this.sourceBox.open = false;
+      return undefined;
     } catch (error) {
       if (token !== this.diagramToken || this.disposed) return undefined;
       this.sourceBox.open = true;
       const reason = error && error.message ? error.message : String(error);
       return this.canvasState('error', `Mermaid could not draw this diagram: ${reason}`);
     }
+  }
+
+  /** JupyterLab switched theme (or VS Code did): draw the diagram again in the new colours. */
+  watchTheme() {
+    const MO = this.win.MutationObserver;
+    if (typeof MO !== 'function' || !this.doc.body) return;
+    this.themeWatch = new MO(() => {
+      if (this.themeTimer !== null) return;
+      // the theme's style sheet is in place a moment after the attribute changes
+      this.themeTimer = setTimeout(() => nextFrame(() => {
+        this.themeTimer = null;
+        const diagram = this.diagram;
+        if (this.disposed || !diagram || !diagram.svg) return;
+        if (themeKey(themeColors(this.canvas)) !== this.themeKey) this.drawDiagram(true);
+      }), 60);
+    });
+    this.themeWatch.observe(this.doc.body, { attributes: true, attributeFilter: ['data-jp-theme-light', 'data-jp-theme-name', 'class'] });
+  }
+
+  // ------------------------------------------------------------------ the full-size view
+
+  openFull() {
+    const svg = this.diagram && this.diagram.svg;
+    if (!svg || this.full) return;
+    const d = this.doc;
+    const overlay = el(d, 'div', {
+      className: 'mcop-chat mcop-overlay', 'data-testid': 'diagram-overlay', role: 'dialog',
+      'aria-modal': 'true', 'aria-label': 'Diagram, full size',
+    });
+    const bar = el(d, 'header', { className: 'mcop-bar' });
+    const title = el(d, 'span', { className: 'mcop-title', text: this.canvasTitle.textContent });
+    const viewport = this.viewport('overlay-viewport');
+    const full = { overlay, viewport, pz: null, level: null, opener: d.activeElement };
+    full.pz = new PanZoom(viewport, () => this.showZoom(full.pz, full.level));
+    const { bar: zoomBar, level } = this.zoomBar(() => full.pz);
+    full.level = level;
+    const close = el(d, 'button', { className: 'mcop-tool-button', 'data-testid': 'overlay-close', type: 'button', text: 'Close', title: 'Close (Escape)' });
+    close.addEventListener('click', () => this.closeFull());
+    bar.append(title, el(d, 'span', { className: 'mcop-spacer' }), zoomBar, close);
+    const stage = el(d, 'div', { className: 'mcop-stage' });
+    const view = el(d, 'div', { className: 'mcop-view' });
+    view.append(viewport);
+    stage.append(view);
+    overlay.append(bar, stage);
+    overlay.addEventListener('keydown', (event) => {
+      event.stopPropagation();
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        this.closeFull();
+      }
+    });
+    this.full = full;
+    (d.body || this.root).append(overlay);
+    full.pz.attach(svg);
+    viewport.focus({ preventScroll: true });
+  }
+
+  closeFull() {
+    const full = this.full;
+    if (!full) return;
+    this.full = null;
+    full.pz.dispose();
+    full.overlay.remove();
+    const svg = this.diagram && this.diagram.svg;
+    if (svg) this.pz.attach(svg, true);
+    const back = full.opener && full.opener.isConnected ? full.opener : this.expandButton;
+    back.focus?.({ preventScroll: true });
   }
 
   canvasState(state, note) {
@@ -1098,6 +1563,10 @@ class ChatView {
     this.model.off('msg:custom', this.onCustom);
     if (this.frame !== null) cancelFrame(this.frame);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.themeTimer !== null) clearTimeout(this.themeTimer);
+    this.themeWatch?.disconnect();
+    this.closeFull();
+    this.pz.dispose();
     if (this.ws) {
       const ws = this.ws;
       this.ws = null;

@@ -4,7 +4,11 @@
   connected, reconnecting, disconnected), `question-input`, `send-button`, `stop-button`;
 - `message` elements with `data-role` user | agent | tool | error; an agent message streams with
   `data-streaming="true"` and holds the `streaming-cursor` until its final text;
-- `canvas` (`data-state`: empty, rendering, rendered, error, source) and its `canvas-svg`.
+- `canvas` (`data-state`: empty, rendering, rendered, error, source; `data-theme`: light, dark) and
+  its `canvas-svg`, inside `canvas-viewport` (`data-scale`) with `zoom-in`, `zoom-out`, `zoom-fit`,
+  `zoom-level` and `expand-button`; the full-size view is `diagram-overlay` (`overlay-viewport`,
+  `overlay-close`); `jump-latest` brings a scrolled-up transcript to its end. The root's
+  `data-mermaid` is loading, ready or missing.
 
 Usage::
 
@@ -142,6 +146,31 @@ class ChatWidgetPage:
             timeout=timeout_ms,
         )
         return str(self.svg.evaluate("(svg) => svg.textContent"))
+
+    @property
+    def transcript(self) -> Locator:
+        return self.root.get_by_test_id("transcript")
+
+    def scroll_position(self) -> dict[str, float]:
+        """The transcript's scrollTop, clientHeight and scrollHeight, and how far its end is below view."""
+        return dict(
+            self.transcript.evaluate(
+                """(t) => ({top: t.scrollTop, height: t.clientHeight, scroll: t.scrollHeight,
+                    below: t.scrollHeight - t.scrollTop - t.clientHeight})"""
+            )
+        )
+
+    def wait_mermaid(self, timeout_ms: float = 60_000) -> None:
+        """Wait until the page has Mermaid (the widget loads it when shown)."""
+        self.page.wait_for_function(
+            "(root) => root.dataset.mermaid === 'ready'", arg=self.root.element_handle(), timeout=timeout_ms
+        )
+
+    def box(self, testid: str) -> dict[str, float]:
+        """The bounding box of the widget's element `testid` (the diagram's SVG: `canvas-svg`)."""
+        found = self.page.get_by_test_id(testid).first.bounding_box()
+        assert found is not None, testid
+        return {"x": found["x"], "y": found["y"], "width": found["width"], "height": found["height"]}
 
     def describe(self) -> dict[str, Any]:
         """The widget's state and messages, for failure messages."""
