@@ -284,8 +284,9 @@ async def show_er_diagram(
         }
         near = sorted(name for name in found if name not in keep)
         notes += [p.warning for p in paths if p.warning]
-        if unjoined:
-            notes.append(f"No join path connects {', '.join(unjoined)} with the other tables.")
+        for name in unjoined:
+            others = [n for n in names[: names.index(name)]]
+            notes.append(f"No join path connects {name} with {' or '.join(others)}.")
     else:
         steps = min(max(depth, 1), 3) if chosen == "direct" else max(min(depth, 3), 2)
         hoods = [await catalog.relationships(name, depth=steps) for name in names]

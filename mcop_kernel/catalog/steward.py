@@ -259,7 +259,7 @@ def tables_in_area(snapshot: CatalogSnapshot, area: str) -> tuple[str, str, list
         if names:
             return kind, index.labels[kind][wanted], names
     if wanted:
-        prefixed = [name for k, name in index.name_keys if k.startswith(wanted + "_")]
+        prefixed = [name for k, name in index.name_keys if k == wanted or k.startswith(wanted + "_")]
         if prefixed:
             return "prefix", area, prefixed
     labels = {label for kind in index.labels.values() for label in kind.values()}
@@ -317,7 +317,7 @@ def largest_tables(snapshot: CatalogSnapshot, limit: int = 10) -> dict[str, Any]
         "tables": [{"name": t.name, "row_count": t.row_count} for t in ranked[: bounded(limit)]],
         "known": len(ranked),
         "total": len(snapshot.tables),
-    } | index.unknown(["row_counts"] if not ranked else [])
+    } | index.unknown(["row_counts"])
 
 
 # -- Keys and references ---------------------------------------------------------------------------

@@ -158,7 +158,7 @@ def list_people(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any]:
             for p in people[: bounded(limit)]
         ],
         "count": len(people),
-    } | index.unknown(["owners", "stewards"] if not people else [])
+    } | index.unknown(["owners", "stewards"])
 
 
 # -- Impact and status -----------------------------------------------------------------------------
@@ -348,7 +348,7 @@ def list_glossary(snapshot: CatalogSnapshot, offset: int = 0, limit: int = 50) -
         ],
         "total": len(terms),
         "offset": offset,
-    } | index_of(snapshot).unknown(["terms"] if not terms else [])
+    } | index_of(snapshot).unknown(["terms"])
 
 
 def prepare(snapshot: CatalogSnapshot) -> None:
