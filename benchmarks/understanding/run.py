@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--per-family", type=int, default=PER_FAMILY)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--gaps", action="store_true", help="print failures as tests' KNOWN_GAPS entries")
     args = parser.parse_args(argv)
     found, absent = catalogs(args.catalog)
     if absent:
@@ -142,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     failures = [r for r in rows if not r["verdict"]["passed"]]
     (args.out / "failures.json").write_text(json.dumps(failures, indent=1))
     print(f"{len(failures)} failures written to {args.out / 'failures.json'}")
+    if args.gaps:
+        for o in outcomes:
+            if not o.verdict.passed:
+                print(f"    {o.case.catalog + ': ' + o.case.question!r},")
     return 0
 
 

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from .cases import Case, Expect, Wording, rotate
 from .facts import CatalogFacts
-from .families import Family, Template, _case
+from .families import Family, _case
+from .templates import Template
 
 OWNER: list[Template] = [
     ("casual", "who owns {t}?"),

@@ -10,6 +10,7 @@ from .facts import CatalogFacts, sample_facts, sqlite_facts
 from .families import SCHEMA_FAMILIES
 from .schemas import APPS, CACHE
 from .steward import STEWARD_FAMILIES
+from .synthetic_app import build as build_synthetic
 
 SEED = 11
 PER_FAMILY = 7
@@ -17,13 +18,18 @@ PER_FAMILY = 7
 
 def catalogs(labels: list[str] | None = None, cache: Path = CACHE) -> tuple[list[CatalogFacts], list[str]]:
     """The sample and every application schema built in `cache` (see schemas.py); also the labels
-    asked for that are not built yet."""
+    asked for that are not built yet. "synthetic" (asked by name) is the small schema the tests
+    build themselves, written to `cache` on the spot."""
     wanted = labels or ["sample", *sorted(APPS)]
     found: list[CatalogFacts] = []
     absent: list[str] = []
     for label in wanted:
         if label == "sample":
             found.append(sample_facts())
+            continue
+        if label == "synthetic":
+            cache.mkdir(parents=True, exist_ok=True)
+            found.append(sqlite_facts(build_synthetic(cache / "synthetic.sqlite"), label))
             continue
         path = cache / f"{label}.sqlite"
         if path.exists():

@@ -1,0 +1,164 @@
+"""The understanding benchmark's own cases as tests: a steward's wording, answered with the right facts.
+
+A few seeded cases per family (the generator of `benchmarks/understanding/`, seed fixed) run through
+the offline explorer over the bundled sample and a Django-like schema the test writes itself; the
+application schemas join in when `python -m benchmarks.understanding.schemas` has built them. Each
+case is one test, so a regression names the question that broke. Cases the explorer does not answer
+yet are listed in KNOWN_GAPS (expected to fail, not strictly): fixing one is welcome, breaking any
+other fails CI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks/ folder beside tests/
+
+from benchmarks.understanding.cases import Case, Expect
+from benchmarks.understanding.facts import CatalogFacts, sqlite_facts
+from benchmarks.understanding.run import Outcome, run_catalog
+from benchmarks.understanding.schemas import APPS, CACHE
+from benchmarks.understanding.scoring import score
+from benchmarks.understanding.suite import cases, catalogs
+from benchmarks.understanding.synthetic_app import build
+
+SEED = 5
+PER_FAMILY = 3
+
+KNOWN_GAPS: set[str] = {
+    "sample: hey, how many tables does fact have?",
+    "sample: I was wondering, in our glossary, what's a company code exactly?",
+    "sample: how do I join fact_bs_invoice_line and dimv_bs_materiial_group ?",
+    "sample: how are fact_bs_goods_reecipt and dimv_bs_supplier_address related?",
+    "sample: fact_bs_invice_line upstream lineage",
+    "sample: what poits to dimv_bs_plnt?",
+    "sample: I'm new here, where would I find order data?",
+    "sample: ok, could you search the catalog for measures, please?",
+    "synthetic: where do we keep number values thanks!",
+    "synthetic: quick question: i'm new here, where would I find order data?",
+    "synthetic: find tables about poducts",
+    "helpdesk: how many tabbles does account have?",
+    "helpdesk: where do we keep public values (for a report)",
+    "helpdesk: how many columns does kbitem voted by have?",
+    "helpdesk: anything about signupcode?",
+    "helpdesk: quick question: find tables about quuees",
+    "oscar: quick question, which tables belong to basket?",
+    "oscar: Could you list the tables of the offer area, please?",
+    "oscar: wheere do we keep incl values?",
+    "oscar: hey, i'm cleaning up, so list the tables with no foreign keys",
+    "oscar: which tables have no foriegn keys ?",
+    "oscar: what columns does oder_line have?",
+    "oscar: I was wondering, how do I join voucher offers and basket_basket?",
+    "oscar: hi! how are shipping_orderanditemcharges and address_useraddress related?",
+    "oscar: hi! which tables reference themselves?",
+    "oscar: what ponits to catalogue_attributeoption?",
+    "oscar: hi! find tables about vaues",
+    "oscar: sorry, anything about productattributevalue?",
+    "wagtail: hey, how many tables?",
+    "wagtail: hi! tables without foreign keys",
+    "wagtail: sorry, what tables do we have about admins?",
+    "wagtail: I'm new here, where would I find comment data?",
+}
+"""`catalog: question` of the cases today's offline model gets wrong (see the benchmark README)."""
+
+_outcomes: dict[str, dict[str, Outcome]] = {}
+
+
+def _facts(label: str, tmp: Path) -> CatalogFacts:
+    if label == "synthetic":
+        return sqlite_facts(build(tmp / "synthetic.sqlite"), "synthetic")
+    found, _ = catalogs([label])
+    return found[0]
+
+
+def _cases(label: str) -> list[Case]:
+    if label == "synthetic":
+        with tempfile.TemporaryDirectory() as folder:  # the same schema, so the same cases, as the test's
+            facts = sqlite_facts(build(Path(folder) / "synthetic.sqlite"), "synthetic")
+    else:
+        found, _ = catalogs([label])
+        if not found:
+            return []
+        facts = found[0]
+    return cases(facts, SEED, PER_FAMILY)
+
+
+def _params() -> list[object]:
+    params: list[object] = []
+    for label in ["sample", "synthetic", *sorted(APPS)]:
+        built = label in ("sample", "synthetic") or (CACHE / f"{label}.sqlite").exists()
+        if not built:
+            reason = f"the {label} schema is not built (python -m benchmarks.understanding.schemas)"
+            params.append(
+                pytest.param(label, None, id=f"{label}-not-built", marks=pytest.mark.skip(reason=reason))
+            )
+            continue
+        for case in _cases(label):
+            key = f"{label}: {case.question}"
+            marks = (
+                [pytest.mark.xfail(reason="a known gap of the offline model", strict=False)]
+                if key in KNOWN_GAPS
+                else []
+            )
+            params.append(pytest.param(label, case, id=f"{label}-{case.family}-{case.question}", marks=marks))
+    return params
+
+
+@pytest.mark.parametrize(("label", "case"), _params())
+def test_answer_states_the_facts(label: str, case: Case, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The offline explorer's answer to a steward's question names the facts the catalog holds."""
+    if label not in _outcomes:
+        facts = _facts(label, tmp_path_factory.mktemp("understanding"))
+        chosen = cases(facts, SEED, PER_FAMILY)
+        results = asyncio.run(run_catalog(facts, chosen, "offline"))
+        _outcomes[label] = {o.case.question: o for o in results}
+    outcome = _outcomes[label][case.question]
+    assert outcome.verdict.passed, (
+        f"{case.question!r}: {'; '.join(outcome.verdict.missing)}\n{outcome.answer[:600]}"
+    )
+
+
+def test_truth_comes_from_sqlite_itself(tmp_path: Path) -> None:
+    """The ground truth sees what SQLite records: a column-level UNIQUE makes a one-to-one, a NULL
+    foreign key is optional, FTS shadow tables and sqlite_sequence are not tables."""
+    facts = sqlite_facts(build(tmp_path / "app.sqlite"), "synthetic")
+    with sqlite3.connect(tmp_path / "app.sqlite") as con:
+        stored = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"sqlite_sequence", "shop_product_fts_data", "shop_product_fts_idx"} <= stored
+    assert not {"sqlite_sequence", "shop_product_fts_data", "shop_product_fts_idx"} & set(facts.tables)
+    by_columns = {(r.table, r.columns): r for r in facts.references}
+    assert by_columns[("orders_shippingaddress", ("order_id",))].one_to_one
+    assert not by_columns[("orders_line", ("order_id",))].one_to_one
+    assert by_columns[("shop_category", ("parent_id",))].optional
+    assert not by_columns[("shop_product", ("category_id",))].optional
+    assert facts.tables["django_session"].primary_key == ("session_key",)
+
+
+def test_long_list_needs_its_total_and_a_correct_part() -> None:
+    """A list of more than ten passes with its total and five of its items; a dump of the whole
+    catalog, or a short list missing an item, fails."""
+    catalog = [f"app_table{i}" for i in range(40)]
+    items = tuple(catalog[:12])
+    expect = Expect(lists=(items,))
+    shown = "12 tables match:\n" + "\n".join(f"- `{t}`" for t in items[:5]) + "\n… and 7 more"
+    assert score(shown, expect, catalog).passed
+    assert not score(shown.replace("12 tables", "Some tables"), expect, catalog).passed
+    dump = "Here are 12 tables:\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(catalog, 1))
+    assert not score(dump, expect, catalog).passed
+    short = Expect(lists=(("app_table1", "app_table2"),))
+    assert not score("- app_table1\n- app_table20", short, catalog).passed
+
+
+def test_join_path_is_checked_in_order() -> None:
+    """A join path passes in either direction, never with its tables out of order."""
+    catalog = ["a_x", "b_y", "c_z"]
+    expect = Expect(path=("a_x", "b_y", "c_z"))
+    assert score("Join a_x to b_y, then b_y to c_z.", expect, catalog).passed
+    assert score("c_z -> b_y -> a_x", expect, catalog).passed
+    assert not score("a_x joins c_z directly; b_y is unrelated.", expect, catalog).passed
