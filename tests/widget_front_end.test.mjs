@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JSDOM } from 'jsdom';
 
-const { default: widget, renderMarkdown } = await import('../mcop_kernel/static/chat.js');
+const { default: widget, renderMarkdown, themedSource, mermaidConfig, contrastRatio, parseColor } = await import('../mcop_kernel/static/chat.js');
 
 const XSS = [
   '<img src=x onerror=alert(1)>',
@@ -328,6 +328,9 @@ test('server mode: probe, history, WebSocket v2, resume with last_seq, backoff, 
   input.value = 'Show me all tables';
   byTest(el, 'send-button').click();
   assert.deepEqual(ws.sent, [{ content: 'Show me all tables' }]);
+  // Mermaid was asked for when the widget was shown, before any answer
+  assert.equal(window.document.querySelectorAll('script[data-mcop="mermaid"]').length, 1);
+  assert.equal(el.dataset.mermaid, 'loading');
   ws.say({ type: 'user', content: 'Show me all tables', seq: 7 });
   ws.say({ type: 'agent_partial', delta: 'Here', seq: 8 });
   ws.say({ type: 'agent', content: 'Here they are', diagram: 'erDiagram\n  a ||--o{ b : has', seq: 9 });
@@ -345,6 +348,7 @@ test('server mode: probe, history, WebSocket v2, resume with last_seq, backoff, 
   script.onload();
   await frame();
   assert.deepEqual(config, { startOnLoad: false, securityLevel: 'strict', suppressErrorRendering: true, theme: 'default' });
+  assert.equal(el.dataset.mermaid, 'ready', 'loaded when the widget was shown');
   assert.equal(byTest(el, 'canvas').dataset.state, 'rendered');
   assert.ok(byTest(el, 'canvas-svg'));
   assert.equal(byTest(el, 'download-svg-button').disabled, false);
@@ -418,4 +422,92 @@ test('auto mode uses the kernel when the server has no extension or other settin
     await frame();
     assert.equal(model.sent.at(-1)?.type, 'use_kernel', JSON.stringify(info));
   }
+});
+
+// ------------------------------------------------------------------------------ scrolling and the canvas
+
+/** A transcript with a layout: jsdom has none, so heights are given and scrollTop is kept. */
+function fakeLayout(transcript, view) {
+  let top = 0;
+  const height = 300;
+  Object.defineProperty(transcript, 'clientHeight', { get: () => height });
+  Object.defineProperty(transcript, 'scrollHeight', { get: () => Math.max(height, transcript.children.length * 100) });
+  Object.defineProperty(transcript, 'scrollTop', {
+    get: () => top,
+    set: (value) => { top = Math.max(0, Math.min(value, transcript.scrollHeight - height)); },
+  });
+  return {
+    below: () => transcript.scrollHeight - top - height,
+    userScrollsTo: (value) => {
+      transcript.scrollTop = value;
+      transcript.dispatchEvent(new view.Event('scroll'));
+    },
+  };
+}
+
+test('the transcript follows the answer, after tool cards too, unless the reader scrolled up', async () => {
+  const { window, el, say } = await kernelView();
+  const transcript = byTest(el, 'transcript');
+  const layout = fakeLayout(transcript, window);
+  const jump = byTest(el, 'jump-latest');
+  say({ type: 'user', content: 'q1', seq: 1 });
+  say({ type: 'agent_partial', delta: 'Looking', seq: 2 });
+  for (let i = 0; i < 4; i += 1) {
+    say({ type: 'tool_start', tool_name: 'search', args: {}, tool_call_id: `c${i}`, seq: 3 + 2 * i });
+    say({ type: 'tool', tool_name: 'search', content: 'x'.repeat(50), tool_call_id: `c${i}`, seq: 4 + 2 * i });
+  }
+  say({ type: 'agent_partial', delta: ' more', seq: 20 });
+  await frame();
+  assert.equal(layout.below(), 0, 'the end of the answer is in view');
+  assert.equal(jump.hidden, true);
+
+  layout.userScrollsTo(100); // the reader scrolls up to read
+  say({ type: 'agent_partial', delta: ' and more', seq: 21 });
+  say({ type: 'tool_start', tool_name: 'search', args: {}, tool_call_id: 'c9', seq: 22 });
+  await frame();
+  assert.equal(transcript.scrollTop, 100, 'left where the reader put it');
+  assert.equal(jump.hidden, false);
+  jump.click();
+  assert.equal(layout.below(), 0);
+  assert.equal(jump.hidden, true);
+  say({ type: 'agent', content: 'done', seq: 23 });
+  say({ type: 'user', content: 'q2', seq: 24 });
+  assert.equal(layout.below(), 0, 'following again');
+});
+
+test('keys on the diagram stay with the diagram, not the notebook', async () => {
+  const { window, el } = await kernelView();
+  const seen = [];
+  window.document.body.addEventListener('keydown', (event) => seen.push(event.key));
+  const viewport = byTest(el, 'canvas-viewport');
+  assert.equal(viewport.getAttribute('tabindex'), '0');
+  assert.equal(viewport.dataset.lmSuppressShortcuts, 'true');
+  for (const key of ['0', '0', '+', '-', 'ArrowUp', 'a']) viewport.dispatchEvent(new window.KeyboardEvent('keydown', { key, bubbles: true }));
+  assert.deepEqual(seen, []);
+  for (const id of ['zoom-in', 'zoom-out', 'zoom-fit', 'expand-button']) assert.ok(byTest(el, id), id);
+  byTest(el, 'expand-button').click(); // no diagram yet: nothing opens
+  assert.equal(window.document.querySelector('[data-testid="diagram-overlay"]'), null);
+});
+
+test('dark themes: Mermaid draws in the page colours, and the diagram colours are darkened', () => {
+  const dark = { dark: true, bg: [17, 17, 17, 1], fg: [230, 230, 230, 1] };
+  const config = mermaidConfig(dark);
+  assert.equal(config.theme, 'dark');
+  assert.equal(config.securityLevel, 'strict');
+  const v = config.themeVariables;
+  assert.ok(contrastRatio(parseColor(v.lineColor), dark.bg) >= 4.5, v.lineColor);
+  assert.ok(contrastRatio(parseColor(v.primaryTextColor), parseColor(v.primaryColor)) >= 4.5);
+  assert.ok(contrastRatio(parseColor(v.textColor), parseColor(v.edgeLabelBackground)) >= 4.5);
+  assert.deepEqual(mermaidConfig({ dark: false, bg: [255, 255, 255, 1], fg: [0, 0, 0, 1] }).themeVariables, undefined);
+
+  const source = 'erDiagram\n  a:::fact {\n    int id\n  }\n  classDef fact fill:#fde2c4,stroke:#c2410c\n  classDef focus stroke-width:3px';
+  const light = { dark: false, bg: [255, 255, 255, 1], fg: [0, 0, 0, 1] };
+  assert.equal(themedSource(source, light), source);
+  const themed = themedSource(source, dark).split('\n');
+  const fact = themed.find((line) => line.includes('classDef fact'));
+  const fill = parseColor(/fill:(#[0-9a-f]{6})/.exec(fact)[1]);
+  assert.ok(contrastRatio(dark.fg, fill) >= 4.5, fact);
+  assert.match(fact, /color:#e6e6e6/);
+  assert.equal(themed.find((line) => line.includes('classDef focus')), '  classDef focus stroke-width:3px');
+  assert.deepEqual(themed.slice(0, 4), source.split('\n').slice(0, 4), 'only the colours change');
 });
