@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -97,7 +98,10 @@ class StreamConnection:
 
     async def _deliver(self, text: str) -> None:
         try:
-            pending = self._send(text)
+            try:
+                pending = self._send(text)
+            except UnicodeEncodeError:  # a lone surrogate from a catalog or model: send it escaped
+                pending = self._send(json.dumps(json.loads(text)))
             if pending is not None:
                 await asyncio.wait_for(pending, self.settings.stall_timeout)
         except TimeoutError:

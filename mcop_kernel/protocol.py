@@ -29,6 +29,7 @@ ErrorCode = Literal[
     "content_not_string",
     "empty_content",
     "content_too_long",
+    "invalid_content",
     "unknown_type",
     "invalid_frame",
     "queue_full",
@@ -117,6 +118,14 @@ def _check_question(data: dict[str, Any], max_chars: int) -> None:
         raise ProtocolError("content_not_string", '"content" must be a string.')
     if not content.strip():
         raise ProtocolError("empty_content", "Empty message")
+    try:
+        content.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800": it can be neither sent nor kept
+        raise ProtocolError(
+            "invalid_content",
+            f"The question holds U+{ord(content[exc.start]):04X}, a lone surrogate that is not a character;"
+            " remove it and ask again.",
+        ) from None
     if len(content) > max_chars:
         raise ProtocolError(
             "content_too_long", f"The question is {len(content):,} characters; the limit is {max_chars:,}."
