@@ -310,3 +310,43 @@ async def test_serves_any_snapshot() -> None:
         await small.join_path("a", "c")
     with pytest.raises(ValueError, match="two tables"):
         SnapshotCatalog(CatalogSnapshot(tables=(table("a"), table("a"))))
+
+
+async def test_the_sample_carries_steward_metadata(catalog: SnapshotCatalog) -> None:
+    """Classification, certification, freshness, row counts and quality, as Collibra attributes and
+    statuses; not every table has every fact, and some have documentation debt."""
+    snapshot = await catalog.snapshot()
+    assert snapshot.holds is not None and {"classification", "certification", "quality"} <= snapshot.holds
+    order = await catalog.describe_table("fact_bs_purchase_order")
+    assert order.classification == "Confidential" and order.certified is True
+    assert order.row_count is not None and order.row_count > 1_000_000
+    assert order.refresh_schedule.startswith("Daily") and order.last_loaded.startswith("2026-")
+    assert order.quality_score is not None and 0 < order.quality_score <= 100
+    address = await catalog.describe_table("dimv_bs_supplier_address")
+    assert {c.name: c.classification for c in address.columns}["email"] == "PII"
+    assert address.certified is False
+    assert {t.status for t in snapshot.tables} >= {"Certified", "Approved", "Candidate"}
+    tables = snapshot.tables
+    for fact in ("row_count", "quality_score", "classification", "certified"):
+        have = [t for t in tables if getattr(t, fact) not in (None, "")]
+        assert 0 < len(have) < len(tables), fact
+    assert 0 < sum(1 for t in tables if t.owner is None) < 10
+    assert 0 < sum(1 for t in tables if not t.description) < 10
+
+
+def test_collibra_attribute_names_are_read() -> None:
+    """The attribute names Collibra documents, and the forms their values take over REST."""
+    from mcop_kernel.catalog import collibra_attributes as read
+
+    assert read.classification({"Personal Information": ["true"]}) == "PII"
+    assert read.classification({"Data Classification": ["Restricted"], "Is PII": [True]}) == "PII, Restricted"
+    assert read.certified({}, "Certified") is True and read.certified({}, "Candidate") is False
+    assert (
+        read.certified({}, "Approved") is None
+        and read.certified({"Certified": [False]}, "Certified") is False
+    )
+    assert read.last_loaded({"Last Loaded": [1764468000000]}) == "2025-11-30T02:00:00Z"
+    assert read.row_count({"Number of Records": ["1,234"]}) == 1234
+    assert read.quality_score({"Data Quality Score": [0.875]}) == 87.5
+    assert read.holds(["Row Count"], ["Approved"]) >= {"row_counts", "owners"}
+    assert "quality" not in read.holds(["Row Count"], ["Approved"])

@@ -8,7 +8,9 @@ The input is what a Collibra export (or a REST client that has fetched every pag
   of* a System, a Column *represents* a Business Term, a Column *references* the Column its foreign key
   points at, a Table *is source of* a Table (lineage; an optional ``"process": {"name"}`` names the job).
 - ``attributes``: ``{"asset": {"id"}, "type": {"name"}, "value"}`` (Description, Definition, Data Type,
-  Is Primary Key, Is Nullable, Table Type, Synonym; other types are ignored).
+  Is Primary Key, Is Nullable, Is Unique, Table Type, Synonym, and the steward attributes
+  `collibra_attributes` reads: Security Classification, Personal Information, Certified, Refresh
+  Frequency, Last Loaded, Row Count, Data Quality Score and their common variants; others are ignored).
 - ``responsibilities``: ``{"role": {"name"}, "baseResource": {"id"}, "owner": {user}}`` where a user has
   ``firstName``, ``lastName`` (or ``fullName``/``userName``) and ``emailAddress``.
 - optionally ``catalog``: ``{"name"}``, the snapshot's title.
@@ -22,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, cast, get_args
 
+from . import collibra_attributes as steward
 from .models import Column, ForeignKey, GlossaryTerm, LineageEdge, Person, Relationship, Table, TableType
 from .snapshot import CatalogSnapshot
 
@@ -101,6 +104,8 @@ class _Export:
             user = resp.get("owner")
             if role and isinstance(user, Mapping):
                 self.people[_ref(resp.get("baseResource"))].setdefault(role, _person(user, role))
+        self.attribute_names = {name for values in self.attributes.values() for name in values}
+        self.statuses = {_name(a.get("status")) for a in self.assets.values()}
         self.columns_of: dict[str, list[str]] = defaultdict(list)
         self.parent: dict[str, str] = {}
         self.terms_of: dict[str, list[str]] = defaultdict(list)
@@ -182,6 +187,8 @@ def snapshot_from_collibra(export: Json, *, origin: str = "Collibra") -> Catalog
             foreign_key=foreign_key(column_id),
             terms=tuple(term_names[t] for t in data.terms_of.get(column_id, ()) if t in term_names),
             status=_name(data.assets[column_id].get("status")) or "Approved",
+            classification=steward.classification(data.attributes.get(column_id, {})),
+            is_unique=data.flag(column_id, "Is Unique", False),
         )
 
     tables = tuple(_table(data, tid, [column(c) for c in data.columns_of.get(tid, ())]) for tid in table_ids)
@@ -197,6 +204,7 @@ def snapshot_from_collibra(export: Json, *, origin: str = "Collibra") -> Catalog
         terms=tuple(_term(data, tid, table_of_column) for tid in term_names),
         title=_name(export.get("catalog")) or "Collibra catalog",
         origin=origin,
+        holds=steward.holds(data.attribute_names, data.statuses),
     )
 
 
@@ -205,19 +213,27 @@ def _table(data: _Export, table_id: str, columns: list[Column]) -> Table:
     people = data.people.get(table_id, {})
     schema_id = data.parent.get(table_id, "")
     system_id = data.parent.get(schema_id, "")
+    values = data.attributes.get(table_id, {})
+    status = _name(asset.get("status")) or "Approved"
     return Table(
         id=table_id,
         name=data.short_name(table_id),
         display_name=data.display(table_id),
         type=_table_type(asset, data.text(table_id, "Table Type")),
         domain=_name(asset.get("domain")),
-        status=_name(asset.get("status")) or "Approved",
+        status=status,
         description=data.text(table_id, "Description"),
         system=data.short_name(system_id) if system_id in data.assets else "",
         schema_name=data.short_name(schema_id) if schema_id in data.assets else "",
         owner=people.get("Owner"),
         steward=people.get("Steward") or people.get("Technical Steward"),
         columns=tuple(columns),
+        classification=steward.classification(values),
+        certified=steward.certified(values, status),
+        row_count=steward.row_count(values),
+        refresh_schedule=steward.refresh_schedule(values),
+        last_loaded=steward.last_loaded(values),
+        quality_score=steward.quality_score(values),
     )
 
 
