@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -282,7 +283,14 @@ async def show_er_diagram(
             for r in hood.relationships
             if r.from_table in keep and r.to_table in keep
         }
-        near = sorted(name for name in found if name not in keep)
+        links = Counter(
+            other
+            for hood in hoods
+            for r in hood.relationships
+            for other in (r.from_table, r.to_table)
+            if other not in keep and (r.from_table in keep or r.to_table in keep)
+        )
+        near = sorted((name for name in found if name not in keep), key=lambda n: (-links[n], n))
         notes += [p.warning for p in paths if p.warning]
         for name in unjoined:
             others = [n for n in names[: names.index(name)]]
@@ -531,6 +539,9 @@ async def compare_tables(ctx: RunContext[ExplorerDeps], first: str, second: str)
     snap = await catalog_snapshot(catalog)
     a, b = await catalog.resolve_table(first), await catalog.resolve_table(second)
     result = stewardship.compare_tables(snap, a, b)
+    if result["direct"]:  # a foreign key between them is the shortest join there is
+        result["joined_by"] = [a, b]
+        return result
     try:
         result["joined_by"] = (await catalog.join_path(a, b)).tables
     except CatalogLookupError:

@@ -68,6 +68,7 @@ class StewardIndex:
             self.downstream[edge.source].append(edge.target)
         self.groups: dict[str, dict[str, list[str]]] = {"domain": {}, "schema": {}, "system": {}, "area": {}}
         self.labels: dict[str, dict[str, str]] = {kind: {} for kind in self.groups}
+        keys: dict[str, str] = {}
         for table in self.ordered:
             for kind, value in (
                 ("domain", table.domain),
@@ -76,9 +77,11 @@ class StewardIndex:
                 ("area", _first_area(table.name)),
             ):
                 if value:
-                    self.groups[kind].setdefault(key(value), []).append(table.name)
-                    self.labels[kind].setdefault(key(value), value)
-        self.name_keys = [(key(t.name), t.name) for t in self.ordered]
+                    keyed = keys.get(value)
+                    if keyed is None:
+                        keyed = keys[value] = key(value)
+                    self.groups[kind].setdefault(keyed, []).append(table.name)
+                    self.labels[kind].setdefault(keyed, value)
         self.columns: dict[str, list[str]] = defaultdict(list)
         """Column name -> the tables that have a column of that name, in listing order."""
         for table in self.ordered:
@@ -208,7 +211,8 @@ def _counted(rows: Sequence[Any], limit: int) -> tuple[list[Any], int]:
 
 
 def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any]:
-    """How much the catalog holds, by type, domain, schema and name-prefix area."""
+    """How much the catalog holds, by type, domain, schema and name-prefix area (`primary_keys`: tables
+    that have one)."""
     index = index_of(snapshot)
 
     def grouped(kind: str, minimum: int = 1) -> list[tuple[int, str]]:
@@ -220,6 +224,7 @@ def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any
         return {
             "by_type": sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])),
             "columns": sum(len(t.columns) for t in snapshot.tables),
+            "primary_keys": sum(1 for t in snapshot.tables if any(c.is_primary_key for c in t.columns)),
             "groups": {
                 "domains": grouped("domain"),
                 "schemas": grouped("schema"),
@@ -237,6 +242,7 @@ def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any
         "by_type": dict(facts["by_type"]),
         "columns": facts["columns"],
         "foreign_keys": len(snapshot.relationships),
+        "primary_keys": facts["primary_keys"],
         "terms": len(snapshot.terms),
         "lineage_edges": len(snapshot.lineage),
         **{
@@ -259,7 +265,8 @@ def tables_in_area(snapshot: CatalogSnapshot, area: str) -> tuple[str, str, list
         if names:
             return kind, index.labels[kind][wanted], names
     if wanted:
-        prefixed = [name for k, name in index.name_keys if k == wanted or k.startswith(wanted + "_")]
+        name_keys = index.memo("name_keys", lambda: [(key(t.name), t.name) for t in index.ordered])
+        prefixed = [name for k, name in name_keys if k == wanted or k.startswith(wanted + "_")]
         if prefixed:
             return "prefix", area, prefixed
     labels = {label for kind in index.labels.values() for label in kind.values()}
