@@ -78,6 +78,9 @@ class StreamConnection:
         self._restart(cursor)
 
     def _restart(self, cursor: int) -> None:
+        """Follow from `cursor`; one past the session's last message (a client that kept a number
+        from elsewhere, or from before the store was reset) follows from the end."""
+        cursor = min(cursor, self.session.last_seq)
         if self._pump is not None:
             self._pump.cancel()
         self._pump = asyncio.create_task(self._follow(cursor), name=f"mcop-follow-{self.session.session_id}")

@@ -16,6 +16,7 @@ from tornado.websocket import WebSocketClientConnection
 from ws_client import ask, receive, until_final
 
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+OWNER_QUESTION = "who owns the supplier table?"
 RELATIONSHIPS = "Show relationships between fact_bs_purchase_order and suppliers"
 
 
@@ -204,3 +205,25 @@ async def test_a_slow_reader_gets_merged_partials_not_one_per_token(mcop_ws: Con
     assert len(partials) < 200
     wire = sum(len(json.dumps(m)) for m in got)
     assert wire < 250 * len(got[-1]["content"])  # the original would send ~1,000x the text
+
+
+async def test_resuming_past_the_last_message_follows_from_the_end(mcop_ws: Connect) -> None:
+    first = await mcop_ws("ahead", params={"protocol": "2"})
+    done = await ask(first, OWNER_QUESTION)
+    # A number the session never reached (kept from another server, or from before a reset).
+    ahead = await mcop_ws("ahead", params={"protocol": "2", "last_seq": str(done[-1]["seq"] + 1000)})
+    later = await ask(ahead, "who owns invoices?")
+    assert later[0]["type"] == "user" and later[0]["seq"] == done[-1]["seq"] + 1
+    assert later[-1]["type"] == "agent"
+    await ahead.write_message(json.dumps({"type": "resume", "last_seq": 10**9}))
+    assert (await ask(ahead, OWNER_QUESTION))[-1]["type"] == "agent"  # and so does a resume frame
+
+
+async def test_a_text_frame_that_is_not_utf8_closes_with_1007(mcop_ws: Connect) -> None:
+    ws = await mcop_ws("bytes")
+    assert ws.protocol is not None
+    await ws.protocol._write_frame(True, 0x1, b'{"content": "\xc3\x28"}')  # type: ignore[attr-defined]
+    assert await asyncio.wait_for(ws.read_message(), 5) is None
+    assert ws.close_code == 1007
+    other = await mcop_ws("bytes")
+    assert (await ask(other, OWNER_QUESTION))[-1]["type"] == "agent"

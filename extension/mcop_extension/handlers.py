@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from asyncio import Future
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -45,6 +46,20 @@ class _ExplorerHandler(ExtensionHandlerMixin, JupyterHandler):
             raise web.HTTPError(400, "A session id is 1-64 letters, digits, '_', '.' or '-'.")
 
 
+class _Protocol(websocket.WebSocketProtocol13):
+    """Tornado's protocol, except that a text frame that is not UTF-8 closes the connection with the
+    standard code 1007 (RFC 6455 section 7.4.1) instead of dropping it without a word."""
+
+    def _handle_message(self, opcode: int, data: bytes) -> Future[None] | None:
+        if opcode == 0x1 and self._decompressor is None:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                self.close(1007, "A text frame must be UTF-8.")
+                return None
+        return super()._handle_message(opcode, data)
+
+
 class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHandler):
     """`{base_url}mcop/ws/{session_id}`: v1 by default; v2 with `?protocol=2` or the `mcop.v2`
     subprotocol; `?last_seq=N` resumes after message N."""
@@ -57,6 +72,12 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
     @property
     def max_message_size(self) -> int:
         return self.service.max_frame_bytes
+
+    def get_websocket_protocol(self) -> websocket.WebSocketProtocol | None:
+        protocol = super().get_websocket_protocol()
+        if isinstance(protocol, websocket.WebSocketProtocol13):
+            protocol.__class__ = _Protocol
+        return protocol
 
     def select_subprotocol(self, subprotocols: list[str]) -> str | None:
         return V2_SUBPROTOCOL if V2_SUBPROTOCOL in subprotocols else None
