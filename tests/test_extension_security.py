@@ -4,10 +4,14 @@ clients that stop reading, and a deployment's Authorizer."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
-from tornado.httpclient import HTTPResponse
+import pytest
+from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
 from ws_client import ask, receive
 
@@ -43,3 +47,76 @@ async def test_a_lone_surrogate_is_refused_and_the_session_keeps_answering_and_s
         store.close()
     assert [x.question for x in saved.transcript] == [OWNER_QUESTION, "Show me all tables"]
     assert len(saved.history) >= 4  # both questions and answers are in the model history
+
+
+# ---------------------------------------------------------------------------- limits, refused clearly
+
+
+def ag_ui_run(*messages: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            "threadId": "thread-1",
+            "runId": "run-1",
+            "state": {},
+            "messages": list(messages) or [{"id": "m1", "role": "user", "content": OWNER_QUESTION}],
+            "tools": [],
+            "context": [],
+            "forwardedProps": {},
+        }
+    )
+
+
+async def refusal(jp_fetch: Fetch, *parts: str, **kwargs: Any) -> tuple[int, str]:
+    response = await jp_fetch(*parts, raise_error=False, **kwargs)
+    return response.code, json.loads(response.body)["message"]
+
+
+async def test_a_last_seq_too_long_for_a_number_is_refused_with_400(mcop_ws: Connect) -> None:
+    with pytest.raises(HTTPClientError) as refused:
+        await mcop_ws("digits", params={"protocol": "2", "last_seq": "9" * 5000})
+    assert refused.value.code == 400
+    assert refused.value.response is not None
+    assert "last_seq must be a whole number of at most 18 digits" in refused.value.response.body.decode()
+    for odd in ("²", "-1", "1.5"):
+        with pytest.raises(HTTPClientError) as refused:
+            await mcop_ws("digits", params={"last_seq": odd})
+        assert refused.value.code == 400
+
+
+async def test_an_ag_ui_tool_result_for_an_unknown_call_is_refused_with_400(jp_fetch: Fetch) -> None:
+    body = ag_ui_run(
+        {"id": "m1", "role": "user", "content": OWNER_QUESTION},
+        {"id": "m2", "role": "tool", "content": "{}", "toolCallId": "no-such-call"},
+    )
+    code, message = await refusal(jp_fetch, "mcop", "ag-ui", method="POST", body=body)
+    assert code == 400 and "no-such-call" in message and "not found" in message
+
+
+@pytest.mark.parametrize("server_settings", [{"max_question_chars": 1000}])
+async def test_an_ag_ui_question_over_the_limit_is_refused(jp_fetch: Fetch) -> None:
+    body = ag_ui_run({"id": "m1", "role": "user", "content": "x" * 200_000})
+    code, message = await refusal(jp_fetch, "mcop", "ag-ui", method="POST", body=body)
+    assert (code, message) == (400, "A question is 200,000 characters; the limit is 1,000.")
+    huge = ag_ui_run(
+        {"id": "m1", "role": "user", "content": "hi"},
+        *[{"id": f"a{i}", "role": "assistant", "content": "y" * 100_000} for i in range(12)],
+    )
+    code, message = await refusal(jp_fetch, "mcop", "ag-ui", method="POST", body=huge)
+    assert code == 413 and "at most 1,048,576 bytes" in message
+
+
+@pytest.mark.parametrize("server_model", ["synthetic:200:10"])
+@pytest.mark.parametrize("server_settings", [{"max_ag_ui_runs": 1}])
+async def test_ag_ui_runs_beyond_the_limit_are_refused_with_429(jp_fetch: Fetch) -> None:
+    started = asyncio.Event()
+    first = asyncio.ensure_future(
+        jp_fetch("mcop", "ag-ui", method="POST", body=ag_ui_run(), streaming_callback=lambda _: started.set())
+    )
+    try:
+        await asyncio.wait_for(started.wait(), 10)
+        code, message = await refusal(jp_fetch, "mcop", "ag-ui", method="POST", body=ag_ui_run())
+        assert code == 429 and "1 AG-UI runs are already in progress (the limit is 1)" in message
+        assert (await asyncio.wait_for(first, 20)).code == 200
+    finally:
+        first.cancel()
+    assert (await jp_fetch("mcop", "ag-ui", method="POST", body=ag_ui_run())).code == 200

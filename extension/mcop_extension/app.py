@@ -12,6 +12,7 @@ from tornado.ioloop import IOLoop
 from traitlets import Enum, Float, Int, Unicode, default
 
 from mcop_kernel import __version__
+from mcop_kernel.ag_ui import RunLimit
 from mcop_kernel.config import ConfigError, model_label, session_config
 from mcop_kernel.connection import ConnectionSettings, StreamConnection
 from mcop_kernel.registry import SessionRegistry
@@ -34,6 +35,8 @@ class ExplorerService:
     window: float
     stall_timeout: float
     max_frame_bytes: int
+    ag_ui_runs: RunLimit
+    max_ag_ui_body: int
     connections: set[StreamConnection] = field(default_factory=set)
 
     def connection_settings(self, version: int) -> ConnectionSettings:
@@ -87,6 +90,7 @@ class MCOPExtension(ExtensionApp):
     max_queued = Int(8, config=True, help="Questions that may wait behind the running answer, per session.")
     partial_window_ms = Float(5.0, config=True, help="Tokens arriving within this many ms share one message.")
     stall_timeout = Float(30.0, config=True, help="Seconds before a client that stopped reading is dropped.")
+    max_ag_ui_runs = Int(4, config=True, help="AG-UI runs one user may have in progress at once.")
 
     service: ExplorerService
 
@@ -120,6 +124,8 @@ class MCOPExtension(ExtensionApp):
             window=self.partial_window_ms / 1000,
             stall_timeout=self.stall_timeout,
             max_frame_bytes=max(64 * 1024, 8 * self.max_question_chars),
+            ag_ui_runs=RunLimit(self.max_ag_ui_runs),
+            max_ag_ui_body=max(1024 * 1024, 64 * self.max_question_chars),
         )
 
         IOLoop.current().add_callback(_freeze_startup_objects)

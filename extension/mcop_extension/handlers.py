@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 from asyncio import Future
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
@@ -16,7 +17,7 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web, websocket
 
-from mcop_kernel.ag_ui import RunInputError, ag_ui_events
+from mcop_kernel.ag_ui import RunInputError, RunRefused, ag_ui_events
 from mcop_kernel.connection import StreamConnection
 from mcop_kernel.registry import valid_session_id
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .app import ExplorerService
 
 V2_SUBPROTOCOL = "mcop.v2"
+LAST_SEQ = re.compile(r"[0-9]{1,18}")
 _SHARED_SECRET_PROVIDERS = (IdentityProvider, PasswordIdentityProvider)
 
 
@@ -96,8 +98,8 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
         raw = self.get_query_argument("last_seq", "")
         if not raw:
             return None
-        if not raw.isdigit():
-            raise web.HTTPError(400, "last_seq must be a whole number")
+        if not LAST_SEQ.fullmatch(raw):
+            raise web.HTTPError(400, "last_seq must be a whole number of at most 18 digits")
         return int(raw)
 
     @ws_authenticated
@@ -160,6 +162,17 @@ class AGUIHandler(_ExplorerHandler, APIHandler):
     async def post(self) -> None:
         if self.service.sessions is None:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
+        if len(self.request.body) > self.service.max_ag_ui_body:
+            limit = self.service.max_ag_ui_body
+            raise web.HTTPError(413, f"An AG-UI run input may be at most {limit:,} bytes.")
+        try:
+            with self.service.ag_ui_runs.slot(self.user_key):
+                await self._stream()
+        except RunRefused as exc:
+            raise web.HTTPError(429, str(exc)) from None
+
+    async def _stream(self) -> None:
+        assert self.service.sessions is not None
         events = ag_ui_events(
             self.service.sessions.config, self.request.body, self.request.headers.get("Accept")
         )
