@@ -1473,13 +1473,15 @@ class ChatView {
     view.append(viewport);
     stage.append(view);
     overlay.append(bar, stage);
-    overlay.addEventListener('keydown', (event) => {
+    overlay.addEventListener('keydown', (event) => event.stopPropagation());
+    full.onKey = (event) => {
+      // Escape closes wherever the focus is, before JupyterLab sees it
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
       event.stopPropagation();
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        this.closeFull();
-      }
-    });
+      this.closeFull();
+    };
+    d.addEventListener('keydown', full.onKey, true);
     this.full = full;
     (d.body || this.root).append(overlay);
     full.pz.attach(svg);
@@ -1490,6 +1492,7 @@ class ChatView {
     const full = this.full;
     if (!full) return;
     this.full = null;
+    this.doc.removeEventListener('keydown', full.onKey, true);
     full.pz.dispose();
     full.overlay.remove();
     const svg = this.diagram && this.diagram.svg;
