@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -10,24 +11,48 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-from .agent import ExplorerDeps, build_agent
-from .config import ConfigError, open_catalog, resolve_model, session_config
-from .explorer import Answer, Explorer
-from .protocol import AgentEvent, ErrorEvent, Event, PartialEvent, ToolEvent, ToolStartEvent, UserEvent
-from .session import ExplorerSession, SessionConfig
-from .store import MemoryStore, SQLiteStore
-
 if TYPE_CHECKING:
+    from .agent import ExplorerDeps, build_agent
+    from .config import ConfigError, open_catalog, resolve_model, session_config
+    from .explorer import Answer, Explorer
+    from .protocol import AgentEvent, ErrorEvent, Event, PartialEvent, ToolEvent, ToolStartEvent, UserEvent
+    from .session import ExplorerSession, SessionConfig
+    from .store import MemoryStore, SQLiteStore
     from .widget import ChatWidget
+
+_WHERE = {
+    "AgentEvent": "protocol",
+    "Answer": "explorer",
+    "ChatWidget": "widget",
+    "ConfigError": "errors",
+    "ErrorEvent": "protocol",
+    "Event": "protocol",
+    "Explorer": "explorer",
+    "ExplorerDeps": "agent",
+    "ExplorerSession": "session",
+    "MemoryStore": "store",
+    "PartialEvent": "protocol",
+    "SQLiteStore": "store",
+    "SessionConfig": "session",
+    "ToolEvent": "protocol",
+    "ToolStartEvent": "protocol",
+    "UserEvent": "protocol",
+    "build_agent": "agent",
+    "open_catalog": "config",
+    "resolve_model": "config",
+    "session_config": "config",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """`ChatWidget` is imported on first use: the CLI and the server never load the widget libraries."""
-    if name == "ChatWidget":
-        from .widget import ChatWidget
-
-        return ChatWidget
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """Every name is imported on first use: `mcop --help` and the server's start-up load neither
+    pydantic-ai nor the widget libraries until they are needed."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

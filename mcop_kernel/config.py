@@ -23,9 +23,19 @@ from pydantic_ai.models import Model, infer_model
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from .catalog.base import Catalog
+from .errors import ConfigError
 from .secrets import redact
 from .session import SessionConfig
 from .store import MemoryStore, SessionStore
+
+__all__ = [
+    "DEFAULT_CATALOG",
+    "DEFAULT_MODEL",
+    "ConfigError",
+    "open_catalog",
+    "resolve_model",
+    "session_config",
+]
 
 DEFAULT_MODEL = "offline"
 DEFAULT_CATALOG = "sample"
@@ -37,10 +47,6 @@ _NEEDS = {
     "azure": ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION"),
     "anthropic": ("ANTHROPIC_API_KEY",),
 }
-
-
-class ConfigError(ValueError):
-    """A model or catalog setting that cannot be used; the message says how to fix it."""
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .protocol import AgentEvent, ErrorEvent, Event
+from .protocol import Event
 
 if TYPE_CHECKING:
     from .explorer import Answer, Progress, ToolCall
@@ -81,6 +80,22 @@ def code(text: str) -> str:
     ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def diagram_summary(source: str) -> str:
+    """What a Mermaid diagram shows, in a few words: "erDiagram of 16 tables"."""
+    lines = source.splitlines()
+    kind = lines[0].split(maxsplit=1)[0] if lines and lines[0].strip() else "diagram"
+    if kind == "erDiagram":
+        shown = sum(1 for line in lines[1:] if line.rstrip().endswith("{"))
+    elif kind in ("flowchart", "graph"):
+        shown = sum(1 for line in lines[1:] if _FLOW_NODE.match(line) and "--" not in line)
+    else:
+        return kind
+    return f"{kind} of {_count(shown, 'tables')}" if shown else kind
+
+
+_FLOW_NODE = re.compile(r"\s*[\w-]+\s*[\[({]")
 
 
 def mermaid_fence(source: str) -> str:
@@ -206,32 +221,3 @@ class NotebookView:
         self._display(answer_bundle(answer), raw=True)
         if answer.diagram:
             self._display(diagram_bundle(answer.diagram), raw=True)
-
-
-class TextView:
-    """A terminal or script: the text on `out` as it streams, tool calls and errors on `err`, and the
-    diagram after the answer in a ```mermaid fence (as the `mcop` command does)."""
-
-    def __init__(self, out: TextIO | None = None, err: TextIO | None = None):
-        from .cli import Printer
-
-        self._out = out or sys.stdout
-        self._printer = Printer(self._out, err or sys.stderr)
-
-    def show(self, event: Event | None, progress: Progress) -> None:
-        if event is None and progress.error:
-            event = ErrorEvent(progress.error)
-        if event is not None:
-            self._printer.show(event)
-
-    def due(self) -> float | None:
-        return None
-
-    def flush(self) -> None:
-        pass
-
-    def finish(self, answer: Answer) -> None:
-        self._printer.show(AgentEvent(answer.text))  # ends the last line
-        if answer.diagram:
-            self._out.write(f"\n{mermaid_fence(answer.diagram)}\n")
-            self._out.flush()

@@ -32,7 +32,6 @@ from .config import DEFAULT_CATALOG, model_label, session_config
 from .display import (
     UPDATE_INTERVAL,
     NotebookView,
-    TextView,
     View,
     answer_bundle,
     mermaid_fence,
@@ -42,6 +41,7 @@ from .protocol import AgentEvent, ErrorEvent, PartialEvent, ToolEvent, ToolStart
 from .registry import valid_session_id
 from .remote import CONNECT_TIMEOUT, RemoteSession, ServerAddress
 from .store import SessionStore, SQLiteStore
+from .terminal import TextView
 
 CANCEL_GRACE = 5.0
 """Seconds an interrupted `ask()` waits for the cancelled answer's final message."""

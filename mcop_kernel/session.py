@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
+import pydantic_ai
 from pydantic_ai import Agent
 from pydantic_ai.messages import (
     FunctionToolCallEvent,
@@ -26,6 +27,7 @@ from pydantic_ai.run import AgentRunResultEvent
 
 from .agent import ExplorerDeps
 from .catalog.base import Catalog, CatalogUnavailableError
+from .errors import unreachable_model
 from .protocol import (
     DEFAULT_MAX_QUESTION_CHARS,
     FINAL_KINDS,
@@ -43,6 +45,7 @@ from .secrets import redact
 from .store import Exchange, MemoryStore, SessionStore
 
 log = logging.getLogger(__name__)
+pydantic_ai.BANNER_ENABLED = False  # pydantic-ai's first-run banner: our answers own the terminal
 
 
 @dataclass
@@ -418,8 +421,10 @@ class ExplorerSession:
             return
         except Exception as exc:
             self._streaming = False
-            code, message = _describe_failure(exc, pending)
-            log.warning("answer failed in session %s: %s", self.session_id, message)
+            code, message, explained = _describe_failure(exc, pending, self.config.agent.model)
+            (log.info if explained else log.warning)(
+                "answer failed in session %s: %s", self.session_id, message
+            )
             await self._fail(answer, exchange, text, message, code)
             return
         self._streaming = False
@@ -473,11 +478,16 @@ def _tool_content(content: Any) -> str:
     return content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, default=str)
 
 
-def _describe_failure(exc: Exception, pending: dict[str, str]) -> tuple[ErrorCode, str]:
+def _describe_failure(exc: Exception, pending: dict[str, str], model: object) -> tuple[ErrorCode, str, bool]:
+    """The code and message of a failed answer, and whether the message explains it (a user's
+    setting or a server that is down, logged quietly) or not (worth a warning)."""
     detail = redact(str(exc) or type(exc).__name__)
     if isinstance(exc, CatalogUnavailableError):
-        return "catalog_error", f"The catalog did not answer: {detail}"
+        return "catalog_error", detail, True  # its messages are written for the user
     if pending:
         tools = ", ".join(sorted(set(pending.values())))
-        return "tool_error", f"The tool {tools} failed: {detail}"
-    return "model_error", f"Agent error: {detail}"
+        return "tool_error", f"The tool {tools} failed: {detail}", False
+    unreachable = unreachable_model(exc, model)
+    if unreachable is not None:
+        return "model_error", unreachable, True
+    return "model_error", f"Agent error: {detail}", False

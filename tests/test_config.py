@@ -58,3 +58,18 @@ def test_secrets_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
     for secret in ("tok-98765-secret", "hunter22", "abcdefghijkl0123", "sk-proj-abcdefghijklmnop"):
         assert secret not in masked
     assert "postgresql://steward:***@db:5432/dw" in masked
+
+
+def test_a_setting_mistake_shows_in_ipython_as_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("from mcop_kernel import Explorer\nExplorer(model='openai:gpt-4o')")
+    finally:
+        InteractiveShell.clear_instance()
+    shown = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert shown == ["ConfigError: The model 'openai:gpt-4o' needs OPENAI_API_KEY set in the environment."]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -282,3 +284,30 @@ async def test_close_ends_a_running_answer_with_an_error() -> None:
     assert isinstance(final, ErrorEvent) and final.code == "cancelled"
     with pytest.raises(ProtocolError):
         session.submit("after close")
+
+
+async def test_a_model_server_that_is_down_is_named_in_the_error(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pydantic_ai.models.openai import OpenAIChatModel
+    from pydantic_ai.providers.ollama import OllamaProvider
+
+    with socket.socket() as probe:  # a port on 127.0.0.1 that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(models, "ALLOW_MODEL_REQUESTS", True)  # to a closed local port only
+    url = f"http://127.0.0.1:{port}/v1"
+    model = OpenAIChatModel("llama3.2", provider=OllamaProvider(base_url=url))
+    session = await ExplorerSession.open("down", config(model, timeout=20))
+    with caplog.at_level(logging.INFO, logger="mcop_kernel"):
+        events = await collect(session, "Show me all tables")
+    await session.close()
+    final = events[-1]
+    assert isinstance(final, ErrorEvent) and final.code == "model_error"
+    assert final.content == (
+        f"Could not reach the model server at {url} (ollama:llama3.2): connection refused. "
+        "Is Ollama running? Set OLLAMA_BASE_URL to its address."
+    )
+    logged = [r for r in caplog.records if url in r.getMessage()]
+    assert len(logged) == 1 and logged[0].levelno == logging.INFO and logged[0].exc_info is None
+    assert session.transcript[-1].error == final.content

@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -113,9 +113,29 @@ class SQLCatalog(LoadedCatalog):
         return CatalogUnavailableError(self._reason(exc))
 
     def _reason(self, exc: Exception) -> str:
+        missing = self._missing_file()
+        if missing is not None:
+            return mask(
+                f"The database file {missing} does not exist. Check the path in the catalog setting: "
+                "sql:sqlite:///NAME.db is relative to the current directory, "
+                "sql:sqlite:////PATH.db absolute.",
+                self._url,
+            )
         cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
         detail = " ".join(str(cause).split()) or type(cause).__name__
         return mask(f"The database {self._label} could not be read: {detail}", self._url)
+
+    def _missing_file(self) -> Path | None:
+        """The SQLite file the URL names, when it does not exist (read-only opening never creates it)."""
+        database = self._url.database or ""
+        if (
+            self._url.get_backend_name() != "sqlite"
+            or not database
+            or database.startswith(("file:", ":memory:"))
+        ):
+            return None
+        path = Path(database).absolute()
+        return None if path.exists() else path
 
     def _system(self) -> str:
         database = self._url.database or ""
