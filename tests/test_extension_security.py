@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.identity import User
+from jupyter_server.base.handlers import JupyterHandler
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
 from ws_client import ask, receive
@@ -120,3 +123,54 @@ async def test_ag_ui_runs_beyond_the_limit_are_refused_with_429(jp_fetch: Fetch)
     finally:
         first.cancel()
     assert (await jp_fetch("mcop", "ag-ui", method="POST", body=ag_ui_run())).code == 200
+
+
+# ---------------------------------------------------------------------------- a deployment's Authorizer
+
+
+class NoExplorer(Authorizer):
+    """Everything of Jupyter's, nothing on the "mcop" resource."""
+
+    def is_authorized(self, handler: JupyterHandler, user: User, action: str, resource: str) -> bool:
+        return resource != "mcop"
+
+
+class ReadOnlyExplorer(Authorizer):
+    """Reading the explorer (info, transcripts) but not asking it anything."""
+
+    def is_authorized(self, handler: JupyterHandler, user: User, action: str, resource: str) -> bool:
+        return resource != "mcop" or action == "read"
+
+
+def authorizer(cls: type[Authorizer]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(
+        "server_config", [{"ServerApp": {"authorizer_class": cls}}], ids=[cls.__name__]
+    )
+
+
+async def refused_upgrade(mcop_ws: Connect, session_id: str) -> int:
+    with pytest.raises(HTTPClientError) as refused:
+        await mcop_ws(session_id)
+    return refused.value.code
+
+
+@authorizer(NoExplorer)
+async def test_an_authorizer_that_refuses_the_explorer_gets_403_everywhere(
+    jp_fetch: Fetch, mcop_ws: Connect
+) -> None:
+    assert (await jp_fetch("api", "status")).code == 200  # the rest of Jupyter answers
+    assert (await refusal(jp_fetch, "mcop", "api", "info"))[0] == 403
+    assert (await refusal(jp_fetch, "mcop", "api", "sessions", "s", "transcript"))[0] == 403
+    assert (await refusal(jp_fetch, "mcop", "ag-ui", method="POST", body=ag_ui_run()))[0] == 403
+    assert await refused_upgrade(mcop_ws, "s") == 403
+
+
+@authorizer(ReadOnlyExplorer)
+async def test_a_read_only_user_reads_but_cannot_ask(jp_fetch: Fetch, mcop_ws: Connect) -> None:
+    info = json.loads((await jp_fetch("mcop", "api", "info")).body)
+    assert info["ready"] is True
+    transcript = json.loads((await jp_fetch("mcop", "api", "sessions", "s", "transcript")).body)
+    assert transcript["exchanges"] == []
+    code, message = await refusal(jp_fetch, "mcop", "ag-ui", method="POST", body=ag_ui_run())
+    assert code == 403 and "not authorized to execute" in message
+    assert await refused_upgrade(mcop_ws, "s") == 403

@@ -7,10 +7,11 @@ import dataclasses
 import json
 import re
 from asyncio import Future
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.auth.identity import IdentityProvider, PasswordIdentityProvider
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
@@ -25,11 +26,24 @@ if TYPE_CHECKING:
     from .app import ExplorerService
 
 V2_SUBPROTOCOL = "mcop.v2"
+AUTH_RESOURCE = "mcop"
 LAST_SEQ = re.compile(r"[0-9]{1,18}")
 _SHARED_SECRET_PROVIDERS = (IdentityProvider, PasswordIdentityProvider)
 
 
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def allowed_to(action: str) -> Callable[[Method], Method]:
+    """Jupyter's `@authorized(action, "mcop")`: the deployment's Authorizer decides, 403 if it refuses."""
+    return cast("Callable[[Method], Method]", authorized(action, AUTH_RESOURCE))
+
+
 class _ExplorerHandler(ExtensionHandlerMixin, JupyterHandler):
+    auth_resource = AUTH_RESOURCE
+    """What a deployment's Authorizer is asked about: "read" (info, transcripts) or "execute"
+    (asking questions, over the WebSocket or AG-UI) on "mcop"."""
+
     @property
     def service(self) -> ExplorerService:
         return cast("ExplorerService", self.extensionapp.service)  # type: ignore[attr-defined]
@@ -104,6 +118,11 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
 
     @ws_authenticated
     async def get(self, session_id: str) -> None:
+        allowed = await ensure_async(
+            self.authorizer.is_authorized(self, self.current_user, "execute", AUTH_RESOURCE)
+        )
+        if not allowed:
+            raise web.HTTPError(403, f"User is not authorized to execute on resource: {AUTH_RESOURCE}.")
         self.check_session_id(session_id)
         self.version, self.after_seq = self._version(), self._last_seq()
         if self.service.sessions is None:
@@ -150,6 +169,7 @@ class InfoHandler(_ExplorerHandler, APIHandler):
     """`GET {base_url}mcop/api/info`: version, model, catalog and protocol versions."""
 
     @web.authenticated
+    @allowed_to("read")
     def get(self) -> None:
         self.finish(json.dumps(self.service.info()))
 
@@ -159,6 +179,7 @@ class AGUIHandler(_ExplorerHandler, APIHandler):
     AG-UI event stream as server-sent events."""
 
     @web.authenticated
+    @allowed_to("execute")
     async def post(self) -> None:
         if self.service.sessions is None:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
@@ -194,6 +215,7 @@ class TranscriptHandler(_ExplorerHandler, APIHandler):
     """`GET {base_url}mcop/api/sessions/{session_id}/transcript`: the user's questions and answers."""
 
     @web.authenticated
+    @allowed_to("read")
     async def get(self, session_id: str) -> None:
         self.check_session_id(session_id)
         if self.service.sessions is None:
