@@ -44,6 +44,10 @@ class TableFacts:
     schema: str = ""
     classification: str = ""
     certified: bool | None = None
+    row_count: int | None = None
+    last_loaded: str = ""
+    classified_columns: tuple[tuple[str, str], ...] = ()
+    """(column, label) of the columns the catalog classifies ("PII", "Confidential")."""
 
 
 @dataclass
@@ -144,8 +148,14 @@ def sample_facts() -> CatalogFacts:
             steward=t.steward.name if t.steward else "",
             domain=t.domain,
             schema=t.schema_name,
-            classification=t.classification,
-            certified=t.certified,
+            # read loosely: older snapshots (the "before" figures) lack the steward fields
+            classification=getattr(t, "classification", ""),
+            certified=getattr(t, "certified", None),
+            row_count=getattr(t, "row_count", None),
+            last_loaded=getattr(t, "last_loaded", ""),
+            classified_columns=tuple(
+                (c.name, c.classification) for c in t.columns if getattr(c, "classification", "")
+            ),
         )
         for t in snap.tables
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import statistics
 import sys
@@ -56,8 +57,10 @@ async def run_catalog(facts: CatalogFacts, chosen: list[Case], model: str) -> li
     """Each case in a fresh session (no history), over one shared catalog and agent."""
     config = session_config(model=model, catalog=facts.spec or None, timeout=QUESTION_TIMEOUT_S)
     read = getattr(config.catalog, "snapshot", None)
-    if read is not None:
-        await read()  # read the catalog once, before timing questions
+    if callable(read):
+        pending = read()  # read the catalog once, before timing questions
+        if inspect.isawaitable(pending):
+            await pending
     names = sorted(facts.tables)
     outcomes: list[Outcome] = []
     for i, case in enumerate(chosen):

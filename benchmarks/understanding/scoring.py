@@ -81,13 +81,19 @@ def listed(text: str, catalog: Iterable[str]) -> list[str]:
 
 
 def _in_order(text: str, path: tuple[str, ...]) -> bool:
-    at = -1
-    for table in path:
-        later = [p for p in names_in(text, table) if p > at]
-        if not later:
-            return False
-        at = later[0]
-    return True
+    """The path is written out: its tables in order on one line ("A → B → C", "A and B are directly
+    related") or in one fenced block (a SQL join), not gathered from all over an answer."""
+    pieces = text.splitlines() + re.findall(r"```.*?```", text, flags=re.S)
+    for piece in pieces:
+        at = -1
+        for table in path:
+            later = [p for p in names_in(piece, table) if p > at]
+            if not later:
+                break
+            at = later[0]
+        else:
+            return True
+    return False
 
 
 def score(text: str, expect: Expect, catalog: Iterable[str]) -> Verdict:

@@ -4,6 +4,7 @@ asked only of a catalog whose facts hold it (the bundled sample). Truth comes fr
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 from .cases import Case, Expect, Wording, rotate
@@ -56,6 +57,32 @@ DOMAIN: list[Template] = [
     ("casual", "what tables are in the {d} domain?"),
     ("filler", "quick one, which tables belong to {d}?"),
     ("terse", "{d} domain tables"),
+]
+
+SENSITIVE: list[Template] = [
+    ("casual", "which columns hold {label} data?"),
+    ("terse", "{label} columns"),
+    ("filler", "for GDPR, where do we keep {label}?"),
+]
+CERTIFIED: list[Template] = [
+    ("casual", "which tables are certified?"),
+    ("terse", "certified tables"),
+    ("polite", "Could you list the certified datasets, please?"),
+]
+CLASSIFICATION: list[Template] = [
+    ("casual", "how is {t} classified?"),
+    ("terse", "{t} classification"),
+    ("filler", "quick check, is {t} confidential or what?"),
+]
+FRESHNESS: list[Template] = [
+    ("casual", "when was {t} last loaded?"),
+    ("filler", "how fresh is the data in {t}?"),
+    ("terse", "{t} last load"),
+]
+LARGEST: list[Template] = [
+    ("casual", "what are the biggest tables?"),
+    ("terse", "largest tables"),
+    ("filler", "which tables have the most rows?"),
 ]
 
 
@@ -129,7 +156,49 @@ def domains(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
         yield _case(facts, "area", tone, "exact", text, Expect(lists=(truth,)), domain, rng, d=domain.lower())
 
 
+Prompt = tuple[list[Template], Expect, str, str, dict[str, str]]
+"""(templates, expected facts, subject, the subject's form, placeholder values)."""
+
+
+def status(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
+    """Classification, certification, freshness and size, where the catalog records them."""
+    say = Wording(facts, rng)
+    tables = facts.tables.values()
+    labels: dict[str, list[str]] = {}
+    for t in tables:
+        for _, label in t.classified_columns:
+            labels.setdefault(label, []).append(t.name)
+    asked: list[Prompt] = []
+    for label in sorted(labels):
+        holders = tuple(sorted(set(labels[label])))
+        # a long list states its total of columns, and names their tables
+        expect = Expect(lists=(holders,), allowed=tuple(sorted(facts.tables)), total=len(labels[label]))
+        asked.append((SENSITIVE, expect, label, "exact", {"label": label.lower()}))
+    certified = tuple(sorted(t.name for t in tables if t.certified))
+    if certified:
+        asked.append((CERTIFIED, Expect(lists=(certified,)), "", "exact", {}))
+    for table in rotate(sorted(t.name for t in tables if t.classification), 2, rng):
+        name, form = say.name(table)
+        expect = Expect(names=(table,), phrases=(facts.tables[table].classification,))
+        asked.append((CLASSIFICATION, expect, table, form, {"t": name}))
+    dated = sorted(t.name for t in tables if re.match(r"\d{4}-\d{2}-\d{2}", t.last_loaded))
+    for table in rotate(dated, 2, rng):
+        name, form = say.name(table)
+        expect = Expect(names=(table,), phrases=(facts.tables[table].last_loaded[:10],))
+        asked.append((FRESHNESS, expect, table, form, {"t": name}))
+    counted = sorted(
+        (t for t in tables if t.row_count is not None), key=lambda t: (-(t.row_count or 0), t.name)
+    )
+    if len(counted) > 3 and counted[2].row_count != counted[3].row_count:
+        expect = Expect(lists=(tuple(t.name for t in counted[:3]),), allowed=tuple(t.name for t in counted))
+        asked.append((LARGEST, expect, "", "exact", {}))
+    for i, (templates, expect, subject, form, fields) in enumerate(rotate(asked, n, rng)):
+        tone, text = templates[i % len(templates)]
+        yield _case(facts, "status", tone, form, text, expect, subject, rng, **fields)
+
+
 STEWARD_FAMILIES: dict[str, Family] = {
+    "status": status,
     "owner_person": ownership,
     "lineage_impact": lineage,
     "glossary": glossary,
