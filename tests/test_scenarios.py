@@ -1,21 +1,199 @@
-"""The original design's scenarios, end to end through a session with the default (offline) model."""
+"""A steward's questions in their own words, end to end with the default (offline) model, on three catalogs:
+the bundled sample, a Django-style SQLite schema (`<app>_<model>` tables, users referenced from everywhere)
+and a plain one. Every expected fact is computed from the catalog's own snapshot, never typed."""
 
 from __future__ import annotations
 
-from pydantic_ai import models
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic_ai import Agent, models
 
 from mcop_kernel import AgentEvent, ExplorerSession, PartialEvent, ToolEvent, UserEvent, session_config
+from mcop_kernel.agent import ExplorerDeps, build_agent
+from mcop_kernel.catalog.base import Catalog
+from mcop_kernel.catalog.sample import bundled_snapshot, sample_catalog
+from mcop_kernel.catalog.snapshot import CatalogSnapshot
+from mcop_kernel.catalog.sql import SQLCatalog
+from mcop_kernel.offline.vocabulary import snapshot_of
 
 models.ALLOW_MODEL_REQUESTS = False
 
+DJANGO = """
+CREATE TABLE django_content_type (id INTEGER PRIMARY KEY, app_label VARCHAR(100), model VARCHAR(100));
+CREATE TABLE auth_user (id INTEGER PRIMARY KEY, username VARCHAR(150) NOT NULL UNIQUE, email VARCHAR(254),
+    is_staff BOOL, date_joined DATETIME);
+CREATE TABLE auth_group (id INTEGER PRIMARY KEY, name VARCHAR(150) NOT NULL UNIQUE);
+CREATE TABLE auth_user_groups (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES auth_user(id),
+    group_id INTEGER NOT NULL REFERENCES auth_group(id));
+CREATE TABLE django_admin_log (id INTEGER PRIMARY KEY, action_time DATETIME,
+    user_id INTEGER NOT NULL REFERENCES auth_user(id),
+    content_type_id INTEGER REFERENCES django_content_type(id));
+CREATE TABLE catalogue_productclass (id INTEGER PRIMARY KEY, name VARCHAR(128));
+CREATE TABLE catalogue_category (id INTEGER PRIMARY KEY, name VARCHAR(255),
+    parent_id INTEGER REFERENCES catalogue_category(id));
+CREATE TABLE catalogue_product (id INTEGER PRIMARY KEY, title VARCHAR(255),
+    product_class_id INTEGER REFERENCES catalogue_productclass(id), date_created DATETIME);
+CREATE TABLE catalogue_productcategory (id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES catalogue_product(id),
+    category_id INTEGER NOT NULL REFERENCES catalogue_category(id));
+CREATE TABLE partner_partner (id INTEGER PRIMARY KEY, name VARCHAR(128));
+CREATE TABLE partner_stockrecord (id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partner_partner(id),
+    product_id INTEGER NOT NULL REFERENCES catalogue_product(id), price DECIMAL(12,2), num_in_stock INTEGER);
+CREATE TABLE basket_basket (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES auth_user(id),
+    status VARCHAR(128));
+CREATE TABLE basket_line (id INTEGER PRIMARY KEY, basket_id INTEGER NOT NULL REFERENCES basket_basket(id),
+    product_id INTEGER REFERENCES catalogue_product(id), quantity INTEGER, price_excl_tax DECIMAL(12,2));
+CREATE TABLE order_shippingaddress (id INTEGER PRIMARY KEY, line1 VARCHAR(255), phone_number VARCHAR(128));
+CREATE TABLE order_order (id INTEGER PRIMARY KEY, number VARCHAR(128) UNIQUE,
+    basket_id INTEGER REFERENCES basket_basket(id), user_id INTEGER REFERENCES auth_user(id),
+    shipping_address_id INTEGER UNIQUE REFERENCES order_shippingaddress(id), total_incl_tax DECIMAL(12,2),
+    guest_email VARCHAR(254), date_placed DATETIME);
+CREATE TABLE order_line (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES order_order(id),
+    product_id INTEGER REFERENCES catalogue_product(id), quantity INTEGER, line_price_excl_tax DECIMAL(12,2));
+CREATE TABLE reviews_productreview (id INTEGER PRIMARY KEY,
+    product_id INTEGER REFERENCES catalogue_product(id),
+    user_id INTEGER REFERENCES auth_user(id), email VARCHAR(254), body TEXT);
+CREATE TABLE django_session (session_key VARCHAR(40) PRIMARY KEY, session_data TEXT, expire_date DATETIME);
+"""
+PLAIN = """
+CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, created_at TIMESTAMP);
+CREATE TABLE categories (id INTEGER PRIMARY KEY, name TEXT, parent_id INTEGER REFERENCES categories(id));
+CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT, unit_price NUMERIC(10,2),
+    category_id INTEGER REFERENCES categories(id));
+CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),
+    order_date DATE, total_amount NUMERIC(10,2));
+CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id),
+    product_id INTEGER NOT NULL REFERENCES products(id), quantity INTEGER, unit_price NUMERIC(10,2));
+CREATE TABLE audit_log (id INTEGER PRIMARY KEY, happened_at TIMESTAMP, message TEXT);
+"""
+SAMPLE_ONLY = ("fact_bs_", "dimv_bs_", "stg_bs_", "Procurement", "EKKO")
 
-async def ask(question: str) -> list[object]:
+
+@dataclass
+class Asked:
+    text: str
+    calls: list[tuple[str, dict[str, Any]]]
+    messages: list[Any]
+
+    @property
+    def tools(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+
+@dataclass
+class Explorer:
+    """One catalog, its snapshot (where the expected facts come from), and a way to ask it things."""
+
+    catalog: Catalog
+    snapshot: CatalogSnapshot
+    agent: Agent[ExplorerDeps, str]
+
+    async def load(self) -> Explorer:
+        """Read the catalog's snapshot, the source of every expected fact (inside the test's own loop)."""
+        snapshot = await snapshot_of(self.catalog)
+        assert snapshot is not None
+        self.snapshot = snapshot
+        return self
+
+    async def ask(self, question: str, history: Asked | None = None) -> Asked:
+        before = history.messages if history else None
+        result = await self.agent.run(
+            question, deps=ExplorerDeps(catalog=self.catalog), message_history=before
+        )
+        parts = [p for m in result.new_messages() for p in getattr(m, "parts", [])]
+        calls = [(p.tool_name, p.args_as_dict()) for p in parts if p.part_kind == "tool-call"]
+        return Asked(result.output, calls, result.all_messages())
+
+    def referencing(self, table: str) -> set[str]:
+        return {r.from_table for r in self.snapshot.relationships if r.to_table == table}
+
+    def referenced(self, table: str) -> set[str]:
+        return {r.to_table for r in self.snapshot.relationships if r.from_table == table}
+
+    def columns_like(self, word: str) -> set[str]:
+        return {
+            f"{t.name}.{c.name}" for t in self.snapshot.tables for c in t.columns if word in c.name.lower()
+        }
+
+    def without_foreign_keys(self) -> set[str]:
+        return {t.name for t in self.snapshot.tables} - {r.from_table for r in self.snapshot.relationships}
+
+    def downstream(self, table: str) -> set[str]:
+        seen, frontier = {table}, [table]
+        while frontier:
+            frontier = [
+                e.target for e in self.snapshot.lineage if e.source in frontier and e.target not in seen
+            ]
+            seen.update(frontier)
+        return seen - {table}
+
+
+def _sqlite(path: Path, ddl: str) -> Path:
+    with sqlite3.connect(path) as conn:
+        conn.executescript(ddl)
+    return path
+
+
+async def _explorer(catalog: Catalog) -> Explorer:
+    snapshot = await snapshot_of(catalog)
+    assert snapshot is not None
+    return Explorer(catalog, snapshot, AGENT)
+
+
+AGENT = build_agent()
+
+
+@pytest.fixture(scope="module")
+def django_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _sqlite(tmp_path_factory.mktemp("django") / "shop.db", DJANGO)
+
+
+@pytest.fixture(scope="module")
+def plain_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _sqlite(tmp_path_factory.mktemp("plain") / "shop.db", PLAIN)
+
+
+@pytest.fixture
+def sample() -> Explorer:
+    return Explorer(sample_catalog(), bundled_snapshot(), AGENT)
+
+
+@pytest.fixture
+def django(django_db: Path) -> Iterator[Explorer]:
+    """The Django-style schema through the SQL catalog; its snapshot is read by `Explorer.load`."""
+    catalog = SQLCatalog(f"sqlite:///{django_db}")
+    yield Explorer(catalog, CatalogSnapshot(tables=()), AGENT)
+    catalog.close()
+
+
+@pytest.fixture
+def plain(plain_db: Path) -> Iterator[Explorer]:
+    catalog = SQLCatalog(f"sqlite:///{plain_db}")
+    yield Explorer(catalog, CatalogSnapshot(tables=()), AGENT)
+    catalog.close()
+
+
+def names_all(text: str, names: Iterable[str]) -> None:
+    missing = [n for n in names if f"`{n}`" not in text]
+    assert not missing, f"the answer leaves out {missing}:\n{text}"
+
+
+# -- The original design's scenarios, through a session ----------------------------------------
+
+
+async def ask_session(question: str) -> list[object]:
     session = await ExplorerSession.open("scenario", session_config())
     return [event async for event in session.ask(question)]
 
 
 async def test_show_me_all_tables() -> None:
-    events = await ask("Show me all tables")
+    events = await ask_session("Show me all tables")
     assert events[0] == UserEvent("Show me all tables")
     assert any(isinstance(e, PartialEvent) for e in events)
     assert any(isinstance(e, ToolEvent) and e.tool_name == "list_tables" for e in events)
@@ -27,7 +205,7 @@ async def test_show_me_all_tables() -> None:
 
 
 async def test_relationships_end_with_an_er_diagram_of_both_tables() -> None:
-    events = await ask("Show relationships between fact_bs_purchase_order and suppliers")
+    events = await ask_session("Show relationships between fact_bs_purchase_order and suppliers")
     kinds = [getattr(e, "kind", "") for e in events]
     first_tool, final = kinds.index("tool"), events[-1]
     assert "agent_partial" in kinds[:first_tool], "the answer starts streaming before the tool runs"
@@ -41,8 +219,182 @@ async def test_relationships_end_with_an_er_diagram_of_both_tables() -> None:
 
 
 async def test_lineage_ends_with_a_flowchart_from_the_source_system() -> None:
-    events = await ask("Where does fact_bs_purchase_order come from?")
+    events = await ask_session("Where does fact_bs_purchase_order come from?")
     final = events[-1]
     assert isinstance(final, AgentEvent)
     assert final.diagram is not None and final.diagram.startswith("flowchart LR")
     assert "EKKO" in final.diagram and "stg_bs_purchase_order" in final.diagram
+
+
+async def test_a_sql_catalog_in_a_session_is_read_by_its_own_names(tmp_path: Path) -> None:
+    url = f"sql:sqlite:///{_sqlite(tmp_path / 'shop.db', DJANGO)}"
+    session = await ExplorerSession.open("django", session_config(catalog=url))
+    final = [e async for e in session.ask("tell me about baskets")][-1]
+    assert isinstance(final, AgentEvent)
+    assert final.content.startswith("I took “baskets” to mean `basket_basket`.")
+
+
+# -- The sample catalog, in a steward's words -----------------------------------------------------
+
+
+async def test_counts_come_first(sample: Explorer) -> None:
+    tables = sample.snapshot.tables
+    answer = await sample.ask("how many tables are there?")
+    assert answer.text.startswith(f"There are **{len(tables)} tables**")
+    facts = sum(t.type == "FACT" for t in tables)
+    assert (await sample.ask("how many fact tables do we have?")).text.startswith(f"There are **{facts} FACT")
+
+
+async def test_which_tables_reference_a_loosely_named_table(sample: Explorer) -> None:
+    answer = await sample.ask("which tables reference the supplier dimension?")
+    assert answer.calls == [("table_references", {"table": "dimv_bs_supplier"})]
+    names_all(answer.text, sample.referencing("dimv_bs_supplier"))
+    pointed = await sample.ask("what does fact_bs_invoice point to?")
+    names_all(pointed.text, sample.referenced("fact_bs_invoice"))
+
+
+async def test_impact_names_what_is_downstream_and_the_people_to_tell(sample: Explorer) -> None:
+    answer = await sample.ask("what breaks if I change EKPO?")
+    names_all(answer.text, sample.downstream("EKPO"))
+    owners = {t.owner.name for t in sample.snapshot.tables if t.name in sample.downstream("EKPO") and t.owner}
+    assert owners and all(f"**{o}**" in answer.text.split("People to tell")[1] for o in owners)
+
+
+async def test_filler_misspellings_and_loose_names(sample: Explorer) -> None:
+    explained = await sample.ask("explain the goods receipt table")
+    assert explained.calls == [("describe_table", {"table": "fact_bs_goods_receipt"})]
+    grain = await sample.ask("what is the grain of fact_bs_payment?")
+    payment = next(t for t in sample.snapshot.tables if t.name == "fact_bs_payment")
+    assert all(f"`{c.name}`" in grain.text.split(":")[0] for c in payment.columns if c.is_primary_key)
+    typo = await sample.ask("Describe the purchse order tabel")
+    assert typo.calls == [("describe_table", {"table": "fact_bs_purchase_order"})]
+    assert typo.text.startswith("I took “purchse order” to mean `fact_bs_purchase_order`.")
+
+
+async def test_columns_by_name_and_by_kind_of_value(sample: Explorer) -> None:
+    email = await sample.ask("is there a column for email anywhere?")
+    names_all(email.text, sample.columns_like("email"))
+    money = await sample.ask("which columns hold money amounts?")
+    amounts = {
+        f"{t.name}.{c.name}"
+        for t in sample.snapshot.tables
+        for c in t.columns
+        if "amount" in c.name and "decimal" in c.data_type.lower()
+    }
+    assert amounts and any(f"`{a}`" in money.text for a in amounts)
+
+
+async def test_glossary_and_people(sample: Explorer) -> None:
+    glossary = await sample.ask("show me the glossary")
+    assert f"The glossary has {len(sample.snapshot.terms)} terms" in glossary.text
+    person = await sample.ask("what does Priya Natarajan own?")
+    owned = {t.name for t in sample.snapshot.tables if t.owner and t.owner.name == "Priya Natarajan"}
+    names_all(person.text, owned)
+
+
+async def test_what_the_catalog_does_not_record_is_said_plainly(sample: Explorer) -> None:
+    answer = await sample.ask("is the supplier dimension certified?")
+    assert answer.calls == [("table_status", {"table": "dimv_bs_supplier"})]
+    supplier = next(t for t in sample.snapshot.tables if t.name == "dimv_bs_supplier")
+    verdict = {True: "is certified.", False: "is not certified.", None: "Certified: not recorded"}
+    assert verdict[supplier.certified] in answer.text
+
+
+# -- A Django-style schema: app labels, loose plurals, users everywhere ---------------------------
+
+
+async def test_loose_plurals_take_the_apps_own_table(django: Explorer) -> None:
+    await django.load()
+    for question, table in (
+        ("describe orders", "order_order"),
+        ("tell me about baskets", "basket_basket"),
+        ("what are the columns of products?", "catalogue_product"),
+    ):
+        answer = await django.ask(question)
+        assert answer.calls == [("describe_table", {"table": table})], question
+        assert f"to mean `{table}`" in answer.text.split("\n")[0]
+
+
+async def test_follow_ups_on_a_sql_catalog(django: Explorer) -> None:
+    await django.load()
+    first = await django.ask("describe orders")
+    owner = await django.ask("who owns it?", first)
+    assert owner.calls == [("get_owner", {"table": "order_order"})]
+    other = await django.ask("what about products?", owner)
+    assert other.calls == [("get_owner", {"table": "catalogue_product"})]
+
+
+async def test_references_to_users_and_tables_without_foreign_keys(django: Explorer) -> None:
+    await django.load()
+    users = await django.ask("which tables reference users?")
+    names_all(users.text, django.referencing("auth_user"))
+    lonely = await django.ask("list tables with no foreign keys")
+    assert lonely.calls == [("find_tables_lacking", {"what": "foreign_keys"})]
+    names_all(lonely.text, django.without_foreign_keys())
+    assert f"**{len(django.without_foreign_keys())} of {len(django.snapshot.tables)}**" in lonely.text
+
+
+async def test_an_area_self_references_and_one_to_ones(django: Explorer) -> None:
+    await django.load()
+    area = await django.ask("list the catalogue tables")
+    area_tables = [t.name for t in django.snapshot.tables if t.name.startswith("catalogue_")]
+    assert all(f" {name} (" in area.text for name in area_tables), area.text
+    selfish = await django.ask("which tables reference themselves?")
+    names_all(
+        selfish.text, {r.from_table for r in django.snapshot.relationships if r.from_table == r.to_table}
+    )
+    ones = await django.ask("are there any one-to-one relationships?")
+    expected = {r.to_table for r in django.snapshot.relationships if r.cardinality == "one-to-one"}
+    names_all(ones.text, expected)
+
+
+async def test_email_columns_and_owners_the_database_cannot_know(django: Explorer) -> None:
+    await django.load()
+    email = await django.ask("is there a column for email anywhere?")
+    names_all(email.text, django.columns_like("email"))
+    owners = await django.ask("which tables have no owner?")
+    assert "records no owners" in owners.text
+
+
+async def test_real_ambiguity_offers_the_candidates(django: Explorer) -> None:
+    await django.load()
+    answer = await django.ask("describe the lines")
+    assert answer.tools == []
+    names_all(answer.text, [t.name for t in django.snapshot.tables if t.name.endswith("_line")])
+
+
+async def test_help_and_suggestions_come_from_the_connected_catalog(django: Explorer) -> None:
+    await django.load()
+    names = {t.name for t in django.snapshot.tables}
+    for question in ("help", "tell me a joke", "describe the spaceship table", "who owns it?"):
+        text = (await django.ask(question)).text
+        assert not any(word in text for word in SAMPLE_ONLY), (question, text)
+        assert any(f"{n}" in text for n in names), (question, text)
+
+
+# -- A plain schema: no prefixes, no steward metadata ---------------------------------------------
+
+
+async def test_plain_names_misspelt_and_joined(plain: Explorer) -> None:
+    await plain.load()
+    typo = await plain.ask("explain the custmer table")
+    assert typo.calls == [("describe_table", {"table": "customers"})]
+    join = await plain.ask("how do I join order items to customers?")
+    assert join.calls == [("find_join_path", {"start": "order_items", "end": "customers"})]
+    assert "`order_items` → `orders` → `customers`" in join.text
+
+
+async def test_plain_dates_impact_and_keys(plain: Explorer) -> None:
+    await plain.load()
+    dates = await plain.ask("which columns hold dates?")
+    dated = {
+        f"{t.name}.{c.name}"
+        for t in plain.snapshot.tables
+        for c in t.columns
+        if any(k in c.data_type.upper() for k in ("DATE", "TIME"))
+    }
+    names_all(dates.text, dated)
+    impact = await plain.ask("what breaks if I change products?")
+    names_all(impact.text, plain.referencing("products"))
+    keys = await plain.ask("what is the grain of orders?")
+    assert keys.text.startswith("The primary key of `orders` is `id`")

@@ -236,7 +236,7 @@ VALUE_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("decimal", "numeric", "money", "number", "float", "real", "double", "currency"),
     ),
     "date": (
-        ("date", "time", "timestamp", "created", "updated", "modified", "at", "on", "day", "year", "month"),
+        ("date", "time", "timestamp", "at", "created", "updated", "modified", "day", "year", "month"),
         ("date", "time", "timestamp", "datetime"),
     ),
     "email": (("email", "mail"), ()),

@@ -205,7 +205,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return _column_question(reading, low)
     if g.FOLLOW_UP.search(low) and tables:
         return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
-    if g.TERM.search(low) and (term or not tables):
+    if g.TERM.search(low) and (term or not tables or vocab is None):
         phrase = term or _phrase(reading)
         return Intent("term", phrase=phrase) if phrase else Intent("clarify", asked="term")
     if (

@@ -104,7 +104,7 @@ def _column_kind(intent: Intent, results: Sequence[ToolResult]) -> Step:
     if not results:
         names, _types = grammar.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
         own = [w.rstrip("s") for w in intent.phrase.lower().split() if w.rstrip("s") in names]
-        wanted = list(dict.fromkeys([*own, *names]))[:4]
+        wanted = list(dict.fromkeys([*own, *names]))[:5]
         return Step(calls=tuple(ToolCall("find_columns", {"name": w}) for w in wanted))
     return Step(steward_answers.column_kind_answer(intent, [r.content for r in results if r.found]))
 

@@ -11,7 +11,7 @@ from .intents import Intent
 
 _SHOWN = 30
 _LACKING = {
-    "foreign_keys": "no foreign keys (they reference no other table and no table references them)",
+    "foreign_keys": "no foreign keys of their own (they reference no other table)",
     "owner": "no owner recorded",
     "steward": "no data steward recorded",
     "description": "no description",
@@ -19,7 +19,7 @@ _LACKING = {
     "terms": "no glossary terms linked to their columns",
 }
 _HAVE = {
-    "foreign_keys": "take part in a foreign key",
+    "foreign_keys": "have a foreign key",
     "owner": "have an owner",
     "steward": "have a steward",
     "description": "have a description",
@@ -118,6 +118,9 @@ def lacking_answer(intent: Intent, result: Result) -> str:
     if n == 0:
         return f"All {count(total, 'table')} {_HAVE.get(what, 'have it')}: none lacks it."
     head = f"**{n} of {total}** tables have {_LACKING.get(what, 'none')}.{share}"
+    if what == "foreign_keys" and result.get("unreferenced") is not None:
+        alone = int(result["unreferenced"])
+        head += f" {alone} of them {'is' if alone == 1 else 'are'} not referenced by any table either."
     return "\n".join([head + (f" {note}" if note else ""), "", *_names(tables, n)])
 
 
