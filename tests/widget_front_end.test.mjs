@@ -124,9 +124,14 @@ test('links: http(s) only, opening elsewhere', () => {
 });
 
 test('long and odd input renders quickly', () => {
-  const started = performance.now();
-  markdown(`${'*a _b `c [d '.repeat(2000)}\n${'| x '.repeat(300)}\n${'- item\n'.repeat(2000)}`);
-  assert.ok(performance.now() - started < 2000);
+  // the best of three: a machine busy with other work (or a cold JIT) must not fail it, a slow renderer does
+  let best = Infinity;
+  for (let run = 0; run < 3 && best >= 2000; run += 1) {
+    const started = performance.now();
+    markdown(`${'*a _b `c [d '.repeat(2000)}\n${'| x '.repeat(300)}\n${'- item\n'.repeat(2000)}`);
+    best = Math.min(best, performance.now() - started);
+  }
+  assert.ok(best < 2000, `${Math.round(best)} ms`);
 });
 
 // ------------------------------------------------------------------------------ the view
