@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -75,13 +74,13 @@ def _answers_lookup_errors(tool: ToolFn[P]) -> ToolFn[P]:
 
 
 async def catalog_snapshot(catalog: Catalog) -> CatalogSnapshot:
-    """The catalog's snapshot (`await catalog.snapshot()`, or a `snapshot` attribute); raises
-    _NoSnapshotError for a catalog that offers none."""
-    snap: Any = getattr(catalog, "snapshot", None)
-    if callable(snap):
-        snap = snap()
-    if inspect.isawaitable(snap):
-        snap = await snap
+    """The catalog's snapshot, with what steward questions read from it built; raises
+    _NoSnapshotError for a catalog that offers none (a `python:` catalog written without one)."""
+    try:
+        read = catalog.snapshot
+    except AttributeError:
+        raise _NoSnapshotError(NO_SNAPSHOT) from None
+    snap = await read()
     if not isinstance(snap, CatalogSnapshot):
         raise _NoSnapshotError(NO_SNAPSHOT)
     stewardship.prepare(snap)

@@ -444,10 +444,10 @@ def test_steward_questions_stay_fast_on_ten_thousand_tables(large: CatalogSnapsh
         lambda i: stewardship.list_glossary(large),
         lambda i: steward.listing(large, area=("dim", "fact", "stg")[i % 3], order="rows"),
     ]
-    for question in questions:
+    for n, question in enumerate(questions):
         times = []
         for i in range(20):
-            started = time.perf_counter()
+            started = time.process_time()  # CPU time: other processes on a busy machine do not count
             question(i)
-            times.append(time.perf_counter() - started)
-        assert sorted(times)[18] < 0.020
+            times.append(time.process_time() - started)
+        assert sorted(times)[18] < 0.020, f"question {n}: p95 {sorted(times)[18] * 1000:.1f} ms"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Literal, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -88,7 +90,11 @@ class StewardIndex:
             for column in table.columns:
                 self.columns[column.name].append(table.name)
         self.column_words = {name: name_words(name) for name in self.columns}
-        self.column_compact = [(name, "".join(words)) for name, words in self.column_words.items()]
+        self.column_names = list(self.column_words)
+        compacts = ["".join(self.column_words[name]) for name in self.column_names]
+        self.column_text = "\n".join(compacts)
+        """Every column name's letters, one per line, so one `str.find` scan finds a word in all of them."""
+        self.column_starts = list(accumulate((len(c) + 1 for c in compacts[:-1]), initial=0))
         self.column_parts: dict[str, set[str]] = defaultdict(set)
         for name, words in self.column_words.items():
             for word in words:
@@ -440,7 +446,14 @@ def _columns_with(index: StewardIndex, word: str) -> set[str]:
     shortened name word (`addr` for `address`); a word of one or two letters must be a whole name word."""
     if len(word) <= 2:
         return set(index.column_parts.get(word, ()))
-    found = {name for name, compact in index.column_compact if word in compact}
+    found: set[str] = set()
+    text, starts = index.column_text, index.column_starts
+    at = text.find(word)
+    while at != -1:
+        line = bisect_right(starts, at) - 1
+        found.add(index.column_names[line])
+        following = line + 1
+        at = text.find(word, starts[following]) if following < len(starts) else -1
     for end in range(3, len(word)):
         found.update(index.column_parts.get(word[:end], ()))
     return found
