@@ -32,6 +32,9 @@ SEED = 5
 PER_FAMILY = 3
 
 KNOWN_GAPS: set[str] = {
+    "sample: what columns does the contracts table have?",
+    "sample: so I keep hearing about material groups, what is it?",
+    "sample: tell me about purchase order line thanks!",
     "sample: hey, how many tables does fact have?",
     "sample: I was wondering, in our glossary, what's a company code exactly?",
     "sample: how do I join fact_bs_invoice_line and dimv_bs_materiial_group ?",

@@ -11,6 +11,7 @@ from .cases import Case, Expect, Wording, rotate
 from .facts import CatalogFacts
 from .graph import hubs, unique_shortest_path
 from .templates import (
+    AMBIGUOUS,
     AREA,
     COLUMNS_LIKE,
     COUNT_COLUMNS,
@@ -221,7 +222,16 @@ def search(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
         )
 
 
+def ambiguous(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
+    """A loose name that several tables share: the answer names every candidate (it asks which, or
+    answers for one and says which others the name could mean)."""
+    shared = Wording(facts, rng).loose.shared
+    for (tone, text), form in zip(rotate(AMBIGUOUS, n, rng), rotate(sorted(shared), n, rng), strict=False):
+        yield _case(facts, "ambiguous", tone, "loose", text, Expect(names=shared[form]), form, rng, t=form)
+
+
 SCHEMA_FAMILIES: dict[str, Family] = {
+    "ambiguous": ambiguous,
     "counts": counts,
     "describe": describe,
     "columns_like": columns_like,

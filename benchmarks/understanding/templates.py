@@ -120,3 +120,9 @@ FUNCTION_WORDS = frozenset(
     }
 )
 """Words a column name may hold that a steward would never ask about on their own."""
+AMBIGUOUS: list[Template] = [
+    ("casual", "tell me about {t}"),
+    ("terse", "describe {t}"),
+    ("casual", "what columns does the {t} table have?"),
+    ("filler", "so I keep hearing about {t}, what is it?"),
+]

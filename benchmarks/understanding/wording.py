@@ -55,13 +55,17 @@ def _prefixes(names: list[str]) -> Counter[str]:
 
 
 def core(name: str, prefixes: Counter[str]) -> str:
-    """The name without its area prefix: the longest leading token run shared by at least three
-    tables (`catalogue_product` -> `product`, `stg_bs_purchase_order` -> `purchase_order`)."""
+    """The name without its area prefix: the leading tokens that every table of its area shares, the
+    area being the tables that share its first token (`catalogue_product` -> `product`,
+    `stg_bs_purchase_order` -> `purchase_order`, `auth_user_groups` -> `user_groups`)."""
     tokens = name.lower().split("_")
-    for i in range(len(tokens) - 1, 0, -1):
-        if prefixes["_".join(tokens[:i])] >= 3:
-            return "_".join(tokens[i:])
-    return name.lower()
+    area = prefixes[tokens[0]]
+    if len(tokens) < 2 or area < 2:
+        return name.lower()
+    keep = 1
+    while keep < len(tokens) - 1 and prefixes["_".join(tokens[: keep + 1])] == area:
+        keep += 1
+    return "_".join(tokens[keep:])
 
 
 def area_of(name: str) -> str:
@@ -86,6 +90,12 @@ class LooseNames:
             for form, owners in forms.items()
             if len(owners) == 1 and form not in exact and len(form) >= 4
         }
+        self.shared = {
+            form: tuple(sorted(owners))
+            for form, owners in forms.items()
+            if 2 <= len(owners) <= 4 and form not in exact and len(form) >= 4
+        }
+        """Loose forms that two to four tables share: asking with one is really ambiguous."""
         self.by_table: dict[str, list[str]] = {}
         for form, table in sorted(self._unique.items()):
             self.by_table.setdefault(table, []).append(form)
