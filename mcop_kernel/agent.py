@@ -158,7 +158,8 @@ async def search_catalog(
         scope: Only hits of one kind: "table", "column" or "term"; None for all kinds.
     """
     limit = _limit(limit)
-    hits = await ctx.deps.catalog.search(query, limit=limit if scope is None else min(limit * 10, 1000))
+    asked = limit if scope is None else min(limit * 10, 1000)  # a scope keeps the best hits of its kind
+    hits = await ctx.deps.catalog.search(query, limit=asked)
     chosen = [hit for hit in hits if scope is None or hit.kind == scope][:limit]
     return {"query": query, "scope": scope, "hits": [hit.model_dump(mode="json") for hit in chosen]}
 
