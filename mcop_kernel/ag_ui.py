@@ -12,11 +12,12 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from ag_ui.core import BaseEvent, CustomEvent
+from ag_ui.core import BaseEvent, CustomEvent, RunErrorEvent
 from pydantic import ValidationError
 from pydantic_ai.ui.ag_ui import AGUIAdapter
 
 from .agent import ExplorerDeps
+from .secrets import redact
 from .session import SessionConfig
 
 DIAGRAM_EVENT = "mcop.diagram"
@@ -90,5 +91,14 @@ async def ag_ui_events(config: SessionConfig, body: bytes, accept: str | None = 
             yield CustomEvent(name=DIAGRAM_EVENT, value=value)
 
     events = adapter.run_stream(deps=deps, timeout=config.timeout, on_complete=diagram)
-    async for chunk in adapter.encode_stream(events):
+    async for chunk in adapter.encode_stream(_redacted(events)):
         yield chunk
+
+
+async def _redacted(events: AsyncIterator[BaseEvent]) -> AsyncIterator[BaseEvent]:
+    """The run's events with secrets masked in its error message (a catalog's or model's error
+    can quote a URL)."""
+    async for event in events:
+        if isinstance(event, RunErrorEvent):
+            event = event.model_copy(update={"message": redact(event.message)})
+        yield event

@@ -83,6 +83,13 @@ class ServerProcess:
         request = HTTPRequest(self.url + path, headers=headers or self.headers, request_timeout=10)
         return await AsyncHTTPClient().fetch(request, raise_error=False)
 
+    async def post(self, path: str, body: str, headers: dict[str, str] | None = None) -> HTTPResponse:
+        """POST `body` to `path` (an error status is returned, not raised)."""
+        request = HTTPRequest(
+            self.url + path, method="POST", body=body, headers=headers or self.headers, request_timeout=20
+        )
+        return await AsyncHTTPClient().fetch(request, raise_error=False)
+
     async def websocket(self, path: str) -> WebSocketClientConnection:
         url = "ws" + self.url.removeprefix("http") + path
         return await websocket_connect(HTTPRequest(url, headers=self.headers, connect_timeout=10))

@@ -16,7 +16,7 @@ from mcop_kernel.ag_ui import RunLimit
 from mcop_kernel.config import ConfigError, model_label, session_config
 from mcop_kernel.connection import ConnectionSettings, StreamConnection
 from mcop_kernel.registry import SessionRegistry
-from mcop_kernel.secrets import redact
+from mcop_kernel.secrets import redact, redact_logs
 from mcop_kernel.store import SQLiteStore, default_store_path
 
 from .assets import MERMAID, mermaid_dirs
@@ -102,6 +102,7 @@ class MCOPExtension(ExtensionApp):
         return paths
 
     def initialize_settings(self) -> None:
+        redact_logs(self.log, *([self.serverapp.log] if self.serverapp is not None else []))
         sessions, problem = None, None
         try:
             config = session_config(
@@ -113,12 +114,12 @@ class MCOPExtension(ExtensionApp):
             config.max_queued, config.max_question_chars = self.max_queued, self.max_question_chars
             sessions = SessionRegistry(config)
         except ConfigError as exc:
-            problem = str(exc)
+            problem = redact(str(exc))
             self.log.error("MCOP Explorer is not ready: %s", problem)
         self.service = ExplorerService(
             sessions=sessions,
             problem=problem,
-            model=model_label(self.model),
+            model=redact(model_label(self.model)),
             catalog=redact(self.catalog),
             default_protocol=self.default_protocol,
             window=self.partial_window_ms / 1000,
