@@ -90,9 +90,10 @@ class ServerProcess:
         )
         return await AsyncHTTPClient().fetch(request, raise_error=False)
 
-    async def websocket(self, path: str) -> WebSocketClientConnection:
+    async def websocket(self, path: str, headers: dict[str, str] | None = None) -> WebSocketClientConnection:
         url = "ws" + self.url.removeprefix("http") + path
-        return await websocket_connect(HTTPRequest(url, headers=self.headers, connect_timeout=10))
+        request = HTTPRequest(url, headers=self.headers if headers is None else headers, connect_timeout=10)
+        return await websocket_connect(request)
 
     async def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
         """Send `sig` and wait for the process to end. Returns its exit code."""

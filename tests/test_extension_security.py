@@ -14,7 +14,7 @@ import pytest
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.identity import User
 from jupyter_server.base.handlers import JupyterHandler
-from server_process import ServerProcess
+from server_process import TOKEN, ServerProcess
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
 from ws_client import ask, receive
@@ -127,6 +127,25 @@ async def test_no_secret_and_no_token_reaches_the_server_log(tmp_path: Path) -> 
     log = (tmp_path / "server.log").read_text()
     assert "GET /mcop/api/sessions/a%20b/transcript?password=*** " in log
     assert SECRET not in log
+
+
+async def test_a_refused_request_carrying_the_token_leaves_no_token_in_the_log(tmp_path: Path) -> None:
+    settings = ("--ServerApp.jpserver_extensions=mcop_extension=True", "--ServerApp.log_level=INFO")
+    token = f"token={TOKEN}"
+    async with ServerProcess.start(tmp_path, *settings, timeout=60) as server:
+        for path in (
+            f"mcop/ws/s?{token}&protocol=9",
+            f"mcop/ws/s?last_seq=x&{token}",
+            f"mcop/ws/a%20b?{token}",
+        ):
+            with pytest.raises(HTTPClientError) as refused:
+                await server.websocket(path, headers={})
+            assert refused.value.code == 400
+        response = await server.fetch(f"mcop/api/sessions/a%20b/transcript?{token}", headers={"X": "-"})
+        assert response.code == 400
+    log = (tmp_path / "server.log").read_text()
+    assert log.count("400 GET /mcop/") >= 8  # each refusal: Tornado's line and Jupyter's request line
+    assert TOKEN not in log
 
 
 # ---------------------------------------------------------------------------- limits, refused clearly

@@ -21,6 +21,7 @@ from tornado import web, websocket
 from mcop_kernel.ag_ui import RunInputError, RunRefused, ag_ui_events
 from mcop_kernel.connection import StreamConnection
 from mcop_kernel.registry import valid_session_id
+from mcop_kernel.secrets import redact
 
 if TYPE_CHECKING:
     from .app import ExplorerService
@@ -56,6 +57,11 @@ class _ExplorerHandler(ExtensionHandlerMixin, JupyterHandler):
         if type(self.identity_provider) in _SHARED_SECRET_PROVIDERS:
             return "owner"
         return str(self.current_user.username)
+
+    def _request_summary(self) -> str:
+        """What Tornado writes about a refused request: the URI with its token and every other
+        secret-like parameter masked (Tornado's own writes `?token=` as it came)."""
+        return f"{self.request.method} {redact(self.request.uri or '')} ({self.request.remote_ip})"
 
     def check_session_id(self, session_id: str) -> None:
         if not valid_session_id(session_id):
