@@ -57,9 +57,24 @@ async def test_describe_accepts_forgiving_names(catalog: SnapshotCatalog) -> Non
     assert (await catalog.describe_table("suppliers")).name == "dimv_bs_supplier"
 
 
+@pytest.mark.parametrize(
+    ("query", "table"),
+    [
+        ("supplyer", "dimv_bs_supplier"),
+        ("purchse orders", "fact_bs_purchase_order"),
+        ("invioce lines", "fact_bs_invoice_line"),
+        ("goods reciepts", "fact_bs_goods_receipt"),
+    ],
+)
+async def test_a_misspelling_with_one_confident_match_resolves(
+    catalog: SnapshotCatalog, query: str, table: str
+) -> None:
+    assert await catalog.resolve_table(query) == table
+
+
 async def test_unknown_names_suggest_close_ones(catalog: SnapshotCatalog) -> None:
     with pytest.raises(CatalogLookupError) as error:
-        await catalog.resolve_table("supplyer")
+        await catalog.resolve_table("suplyr")
     assert error.value.kind == "table" and not error.value.ambiguous
     assert "Did you mean" in error.value.message
     assert error.value.suggestions[0] == "dimv_bs_supplier"
@@ -179,3 +194,52 @@ async def test_a_large_catalog_answers_quickly() -> None:
         assert (await big.search(f"entity {i}", limit=5))[0].name == f"fact_area{i % 50}_entity_{i}"
     assert (await big.list_tables(domain="area 7", limit=1)).total == 100
     assert time.perf_counter() - started < 10
+
+
+OSCAR_LIKE = (
+    *("catalogue_product", "catalogue_productclass", "catalogue_category", "catalogue_productimage"),
+    *("catalogue_productattribute", "order_order", "order_line", "order_billingaddress"),
+    *("order_shippingaddress", "order_paymentevent", "basket_basket", "basket_line", "basket_lineattribute"),
+    *("partner_partner", "partner_stockrecord", "partner_stockalert", "auth_user", "auth_group"),
+    *("auth_permission", "wagtailcore_page", "wagtailcore_site", "wagtailcore_revision"),
+)
+
+
+def app_catalog(names: tuple[str, ...]) -> SnapshotCatalog:
+    tables = tuple(Table(id=n, name=n, display_name=n, type="TABLE", domain="main", status="") for n in names)
+    return SnapshotCatalog(CatalogSnapshot(tables=tables))
+
+
+@pytest.mark.parametrize(
+    ("query", "table"),
+    [
+        ("products", "catalogue_product"),
+        ("orders", "order_order"),
+        ("baskets", "basket_basket"),
+        ("partners", "partner_partner"),
+        ("stock records", "partner_stockrecord"),
+        ("pages", "wagtailcore_page"),
+        ("catalogue categories", "catalogue_category"),
+        ("users", "auth_user"),
+        ("ordr", "order_order"),
+        ("paymnt events", "order_paymentevent"),
+    ],
+)
+async def test_app_labels_are_prefixes_found_from_the_catalog(query: str, table: str) -> None:
+    """Loose names on an application's schema: the app label (`catalogue_`, `order_`) is dropped
+    because many tables start with it, not because anyone listed it."""
+    assert await app_catalog(OSCAR_LIKE).resolve_table(query) == table
+
+
+async def test_a_loose_name_shared_by_two_apps_is_ambiguous() -> None:
+    with pytest.raises(CatalogLookupError) as error:
+        await app_catalog(OSCAR_LIKE).resolve_table("lines")
+    assert error.value.ambiguous and set(error.value.suggestions) == {"order_line", "basket_line"}
+
+
+def test_prefixes_are_derived_not_listed() -> None:
+    from mcop_kernel.catalog.resolve import derive_prefixes
+
+    assert derive_prefixes(OSCAR_LIKE) >= {"catalogue", "order", "basket", "partner", "auth", "wagtailcore"}
+    assert derive_prefixes(["fact_sales", "dim_customer", "dim_product"]) == frozenset()
+    assert {"dimv", "bs"} <= derive_prefixes(["dimv_bs_a", "dimv_bs_b", "dimv_bs_c", "fact_bs_d", "stg_bs_e"])

@@ -201,8 +201,9 @@ def test_a_views_sql_names_the_tables_it_reads() -> None:
 
 @every_backend
 async def test_an_unknown_table_gets_did_you_mean(catalog: SQLCatalog) -> None:
-    with pytest.raises(CatalogLookupError, match=r"No table named 'custmer'\. Did you mean: dim_customer"):
-        await catalog.describe_table("custmer")
+    assert (await catalog.describe_table("custmer")).name == "dim_customer"  # one confident match
+    with pytest.raises(CatalogLookupError, match=r"No table named 'cstmr'\. Did you mean: dim_customer"):
+        await catalog.describe_table("cstmr")
 
 
 @commented_backends
@@ -290,7 +291,7 @@ async def test_opening_connects_to_nothing(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     catalog = open_catalog(f"sql:sqlite:///{missing}")
     assert isinstance(catalog, SQLCatalog) and not missing.exists()
-    with pytest.raises(CatalogUnavailableError, match="unable to open database file"):
+    with pytest.raises(CatalogUnavailableError, match=r"unable to open database file|does not exist"):
         await catalog.list_tables()
     assert not missing.exists(), "read-only: a missing file is not created"
 

@@ -1,71 +1,31 @@
-"""Forgiving name resolution ("suppliers" finds `dimv_bs_supplier`) and ranked search over a catalog."""
+"""Forgiving table names ("suppliers" finds `dimv_bs_supplier`, "orders" `order_order`) and glossary terms."""
 
 from __future__ import annotations
 
-import difflib
-import heapq
-import re
-import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal
+
+from rapidfuzz import fuzz, process
 
 from .base import CatalogLookupError
-from .models import GlossaryTerm, SearchHit, Table, TableSummary, TableType
+from .models import GlossaryTerm, TableSummary, TableType
+from .search import SearchIndex
+from .words import _NOISE, _TYPE_HINTS, _cores, derive_prefixes, key, singular, words
 
-_WORD = re.compile(r"[a-z0-9]+")
-_PREFIXES = frozenset({"fact", "fct", "dimv", "dim", "stg", "bs", "vw"})
-"""Leading name words that say what kind of table it is, not what it holds."""
-_TYPE_HINTS: dict[str, TableType] = {
-    "fact": "FACT",
-    "fct": "FACT",
-    "dim": "DIMENSION",
-    "dimv": "DIMENSION",
-    "dimension": "DIMENSION",
-    "stg": "STAGING",
-    "staging": "STAGING",
-    "source": "SOURCE",
-}
-_NOISE = frozenset({"the", "a", "an", "table", "bs", *_TYPE_HINTS})
+__all__ = ["SearchIndex", "TableResolver", "TermResolver", "derive_prefixes", "key", "singular", "words"]
+
 _RANK: dict[str, int] = {"FACT": 0, "DIMENSION": 0, "VIEW": 1, "TABLE": 1, "STAGING": 2, "SOURCE": 3}
 """Marts first: "purchase order" means the fact table, not its staging copy or the SAP source."""
 MAX_SUGGESTIONS = 5
-
-
-@lru_cache(maxsize=1 << 16)
-def singular(word: str) -> str:
-    """A rough English singular, applied alike to queries and names so both sides agree."""
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes", "uses")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
-
-
-@lru_cache(maxsize=1 << 16)
-def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(singular(w) for w in _WORD.findall(text.lower()))
-
-
-def words(text: str) -> list[str]:
-    """Lower-case singular words: `Purchase_Orders` -> ["purchase", "order"]."""
-    return list(_tokens(text))
-
-
-def key(text: str) -> str:
-    """The comparable form of a name: `Purchase Orders` and `purchase_order` share `purchase_order`."""
-    return "_".join(_tokens(text))
-
-
-def _name_core(text: str) -> str:
-    parts = _tokens(text)
-    while len(parts) > 1 and parts[0] in _PREFIXES:
-        parts = parts[1:]
-    return "_".join(parts)
+CONFIDENT = 85.0
+"""A misspelled name whose best fuzzy match scores this (rapidfuzz ratio, 0-100) ..."""
+CONFIDENT_GAP = 6.0
+"""... and beats the next table's best by this much is taken as meant."""
+SUGGEST_CUTOFF = 60.0
+WORD_CUTOFF = 65.0
+"""A query word the catalog does not use is read as the closest catalog word scoring this."""
+POOL = 1000
+"""At most this many tables are scored for a fuzzy match."""
 
 
 def _query_core(text: str) -> tuple[list[str], set[TableType]]:
@@ -76,13 +36,18 @@ def _query_core(text: str) -> tuple[list[str], set[TableType]]:
 
 
 class TableResolver:
-    """Exact name, then case, display name, singular/plural, prefixes, glossary synonyms, words."""
+    """Exact name, then case, display name, singular/plural, prefixes, glossary synonyms, words, and
+    last a confident fuzzy match (a misspelling); prefixes are derived from the catalog's own names."""
 
     def __init__(self, tables: Iterable[TableSummary], terms: Iterable[GlossaryTerm] = ()) -> None:
+        tables = list(tables)
+        self.prefixes = derive_prefixes(t.name for t in tables)
         self._names: dict[str, TableSummary] = {}
         self._lower: dict[str, list[str]] = defaultdict(list)
         self._keys: dict[str, list[str]] = defaultdict(list)
-        self._cores: dict[str, list[str]] = defaultdict(list)
+        self._cores: dict[str, dict[str, int]] = defaultdict(dict)
+        self._squashed: dict[str, dict[str, int]] = defaultdict(dict)
+        """Cores without their underscores: Django's `stockrecord` is "stock records"."""
         self._words: dict[str, set[str]] = defaultdict(set)
         self._word_count: dict[str, int] = {}
         for table in tables:
@@ -91,16 +56,43 @@ class TableResolver:
             self._lower[name.lower()].append(name)
             for name_key in {key(name), key(table.display_name)}:
                 self._keys[name_key].append(name)
-            for core in {_name_core(name), _name_core(table.display_name)}:
-                self._cores[core].append(name)
-            table_words = set(_name_core(name).split("_")) | set(words(table.display_name))
+            deepest = ""
+            for text in (name, table.display_name):
+                for core, depth in _cores(text, self.prefixes):
+                    for index, form in ((self._cores, core), (self._squashed, core.replace("_", ""))):
+                        known = index[form].get(name)
+                        index[form][name] = depth if known is None else min(known, depth)
+                    deepest = core if text == name else deepest
+            table_words = set(deepest.split("_")) | set(words(table.display_name))
             for word in table_words:
                 self._words[word].add(name)
             self._word_count[name] = len(table_words)
         self._aliases: dict[str, set[str]] = defaultdict(set)
         for term in terms:
             for synonym in term.synonyms:
-                self._aliases[key(synonym)].add(_name_core(term.name))
+                self._aliases[key(synonym)].add(_cores(term.name, self.prefixes)[-1][0])
+        self._vocabulary: list[str] = sorted(self._words)
+        """Every word of every table name, for correcting a misspelled query word."""
+        self._forms: dict[str, tuple[str, ...]] = {}
+        for form, names in self._keys.items():
+            for name in names:
+                self._forms[name] = (*self._forms.get(name, ()), form)
+        for form, depths in self._cores.items():
+            for name in depths:
+                self._forms[name] = (*self._forms.get(name, ()), form)
+
+    def _core_names(
+        self, core: str, hints: set[TableType] | frozenset[TableType] = frozenset(), *, squashed: bool = False
+    ) -> list[str]:
+        """Tables with this core, fewest prefixes dropped first (`order_order` is the orders table),
+        of the hinted types when there are some."""
+        found = (self._squashed if squashed else self._cores).get(core.replace("_", "") if squashed else core)
+        if not found:
+            return []
+        if hints and any(self._names[n].type in hints for n in found):
+            found = {n: depth for n, depth in found.items() if self._names[n].type in hints}
+        least = min(found.values())
+        return [n for n, depth in found.items() if depth == least]
 
     def resolve(self, query: str) -> str:
         text = query.strip()
@@ -111,8 +103,13 @@ class TableResolver:
         tiers: list[Iterable[str]] = [
             self._lower.get(text.lower(), ()),
             self._keys.get(key(text), ()),
-            self._cores.get(core, ()),
-            (name for alias in sorted(self._aliases.get(core, ())) for name in self._cores.get(alias, ())),
+            self._core_names(core, hints),
+            (
+                name
+                for alias in sorted(self._aliases.get(core, ()))
+                for name in self._core_names(alias, hints)
+            ),
+            self._core_names(core, hints, squashed=True),
         ]
         for candidates in tiers:
             found = self._pick(query, candidates, hints)
@@ -123,7 +120,73 @@ class TableResolver:
             found = self._pick(query, matches, hints)
             if found:
                 return found
+        close = self._fuzzy(parts)
+        if hints and any(self._names[n].type in hints for n, _ in close):
+            close = [(n, score) for n, score in close if self._names[n].type in hints]
+        if close and close[0][1] >= CONFIDENT and len(core) >= 4:
+            best, score = close[0]
+            rank = _RANK.get(self._names[best].type, 1)
+            rivals = [
+                n
+                for n, s in close[1:]
+                if s > score - CONFIDENT_GAP and _RANK.get(self._names[n].type, 1) <= rank
+            ]
+            if not rivals:
+                return best
+            raise CatalogLookupError("table", query, [best, *rivals][:MAX_SUGGESTIONS], ambiguous=True)
         raise CatalogLookupError("table", query, self.suggest(text))
+
+    def _fuzzy(self, parts: list[str]) -> list[tuple[str, float]]:
+        """Tables whose name forms are close to the query, best first, each with its best score (marts
+        ahead of their copies when they score alike). Only tables holding the query's words, each word
+        corrected against the catalog's vocabulary first, are scored: the work follows the matches."""
+        probe = "_".join(parts)
+        pool = self._pool(parts)
+        if not probe or not pool:
+            return []
+        forms = [(form, name) for name in pool for form in self._forms.get(name, ())]
+        found = process.extract(
+            probe,
+            [f for f, _ in forms],
+            scorer=fuzz.ratio,
+            limit=8 * MAX_SUGGESTIONS,
+            score_cutoff=SUGGEST_CUTOFF,
+        )
+        best: dict[str, float] = {}
+        for _, score, position in found:
+            name = forms[position][1]
+            best[name] = max(best.get(name, 0.0), float(score))
+        ranked = sorted(best.items(), key=lambda item: (-item[1], self._order(item[0])))
+        kept: list[tuple[str, float]] = []
+        for name, score in ranked:  # a mart and its staging copy scoring alike: the mart
+            if not any(s == score and self._same_thing(n, name) for n, s in kept):
+                kept.append((name, score))
+        return kept
+
+    def _same_thing(self, first: str, second: str) -> bool:
+        return self._forms.get(first, ())[-1:] == self._forms.get(second, ())[-1:]
+
+    def _pool(self, parts: list[str]) -> list[str]:
+        """The tables holding as many of the query's (corrected) words as any table does, at most POOL."""
+        sets: list[set[str]] = []
+        for word in parts:
+            if word not in self._words and len(word) >= 3:
+                close = process.extractOne(
+                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF
+                )
+                word = close[0] if close else word
+            if word in self._words:
+                sets.append(self._words[word])
+        if not sets:
+            return []
+        sets.sort(key=len)
+        pool = sets[0]
+        for more in sets[1:]:
+            narrower = pool & more
+            if not narrower:
+                break
+            pool = narrower
+        return sorted(pool, key=self._order)[:POOL] if len(pool) > POOL else list(pool)
 
     def _pick(self, query: str, candidates: Iterable[str], hints: set[TableType]) -> str | None:
         names = sorted(set(candidates), key=self._order)
@@ -135,7 +198,7 @@ class TableResolver:
             n for n in names if _RANK.get(self._names[n].type, 1) == _RANK.get(self._names[names[0]].type, 1)
         ]
         if len(best) > 1:
-            raise CatalogLookupError("table", query, best, ambiguous=True)
+            raise CatalogLookupError("table", query, best[:MAX_SUGGESTIONS], ambiguous=True)
         return best[0]
 
     def _order(self, name: str) -> tuple[int, int, str]:
@@ -144,10 +207,7 @@ class TableResolver:
     def suggest(self, query: str) -> list[str]:
         """Close names, marts first: what a "Did you mean" offers."""
         parts, _ = _query_core(query)
-        probe = "_".join(parts)
-        pools = (self._cores, self._keys)
-        close = [m for pool in pools for m in difflib.get_close_matches(probe, pool, MAX_SUGGESTIONS, 0.7)]
-        names = [n for m in close for n in sorted(self._cores.get(m, self._keys.get(m, [])), key=self._order)]
+        names = [name for name, _ in self._fuzzy(parts)]
         if not names:
             shared = {n for w in parts for n in self._words.get(w, ())}
             names = sorted(shared, key=self._order)
@@ -173,162 +233,7 @@ class TermResolver:
                 raise CatalogLookupError("glossary term", query, found, ambiguous=True)
             if found:
                 return found[0]
-        close = difflib.get_close_matches(probe, [*self._names, *self._synonyms], MAX_SUGGESTIONS, 0.6)
-        names = [n for k in close for n in self._names.get(k, self._synonyms.get(k, []))]
+        choices = [*self._names, *self._synonyms]
+        close = process.extract(probe, choices, scorer=fuzz.ratio, limit=MAX_SUGGESTIONS, score_cutoff=60)
+        names = [n for k, _, _ in close for n in self._names.get(k, self._synonyms.get(k, []))]
         raise CatalogLookupError("glossary term", query, list(dict.fromkeys(names))[:MAX_SUGGESTIONS])
-
-
-Kind = Literal["table", "column", "term"]
-_KIND_ORDER: dict[Kind, int] = {"table": 0, "term": 1, "column": 2}
-_TABLE_BONUS: dict[str, float] = {"FACT": 8, "DIMENSION": 8, "VIEW": 6, "TABLE": 6, "STAGING": 4, "SOURCE": 2}
-EXACT, SYNONYM, PREFIX, WORDS, DESCRIPTION = 100.0, 90.0, 75.0, 60.0, 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Digest:
-    """Names and description pre-digested for fast scoring; shared by entries that read alike."""
-
-    keys: tuple[str, ...]
-    synonyms: tuple[tuple[str, str], ...]
-    words: frozenset[str]
-    text: str
-    text_words: frozenset[str]
-    haystack: str
-
-    @classmethod
-    def of(cls, names: tuple[str, ...], about: str, synonyms: tuple[str, ...]) -> _Digest:
-        keys = tuple(dict.fromkeys(k for n in names for k in (key(n), _name_core(n)) if k))
-        synonym_keys = tuple((key(s), s) for s in synonyms)
-        text_words = frozenset(_tokens(about))
-        return cls(
-            keys=keys,
-            synonyms=synonym_keys,
-            words=frozenset(w for n in (*names, *synonyms) for w in _tokens(n)),
-            text=about.lower(),
-            text_words=text_words,
-            haystack=" ".join((*keys, *(k for k, _ in synonym_keys), about.lower(), *text_words)),
-        )
-
-    def score(self, probe: str, probe_words: list[str], phrase: str) -> float:
-        if not all(w in self.haystack for w in probe_words):
-            return 0.0
-        if probe in self.keys:
-            return EXACT
-        if any(k == probe for k, _ in self.synonyms):
-            return SYNONYM
-        if any(k.startswith(probe) for k in (*self.keys, *(k for k, _ in self.synonyms))):
-            return PREFIX
-        if all(w in self.words for w in probe_words):
-            return WORDS
-        if phrase in self.text or all(w in self.text_words for w in probe_words):
-            return DESCRIPTION
-        return 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    kind: Kind
-    name: str
-    table: str | None
-    snippet: str
-    bonus: float
-    digest: _Digest
-
-    def order(self, position: int) -> tuple[float, int, str, str, int]:
-        """How this entry ranks among entries with the same score."""
-        return -self.bonus, _KIND_ORDER[self.kind], self.name, self.table or "", position
-
-    def hit(self, score: float, probe: str) -> SearchHit:
-        snippet = self.snippet
-        synonym = next((s for k, s in self.digest.synonyms if k == probe), None)
-        if synonym and probe not in self.digest.keys:
-            snippet = f"Synonym '{synonym}'. {snippet}"
-        return SearchHit(
-            kind=self.kind, name=self.name, table=self.table, score=score, snippet=_short(snippet)
-        )
-
-
-def _short(text: str, width: int = 120) -> str:
-    return textwrap.shorten(text, width, placeholder="…") if text else ""
-
-
-class SearchIndex:
-    """Tables, columns and glossary terms, scored: exact name > synonym > prefix > words > description.
-
-    Entries that read alike share one digest. A query scores only the digests whose words hold every
-    query word (an inverted index from each word of the digests to them), and of each digest's entries
-    only the best `limit`: the work follows the matches, not the size of the catalog."""
-
-    def __init__(self, tables: Iterable[Table], terms: Iterable[GlossaryTerm] = ()) -> None:
-        self._entries: list[_Entry] = []
-        self._digests: dict[tuple[tuple[str, ...], str, tuple[str, ...]], _Digest] = {}
-        for t in tables:
-            bonus = _TABLE_BONUS.get(t.type, 6)
-            about = f"{t.type} table in {t.domain}" + (f": {t.description}" if t.description else "")
-            self._add("table", t.name, None, (t.name, t.display_name), t.description, about, bonus)
-            for c in t.columns:
-                about = f"{t.name}.{c.name} ({c.data_type})" + (f": {c.description}" if c.description else "")
-                self._add("column", c.name, t.name, (c.name, c.display_name), c.description, about, bonus / 4)
-        for term in terms:
-            self._add(
-                "term", term.name, None, (term.name,), term.definition, term.definition, 5, term.synonyms
-            )
-        self._digest_list = list(self._digests.values())
-        number = {id(d): i for i, d in enumerate(self._digest_list)}
-        self._members: list[list[int]] = [[] for _ in self._digest_list]
-        for position, entry in enumerate(self._entries):
-            self._members[number[id(entry.digest)]].append(position)
-        for members in self._members:  # a digest's entries share its score: rank them once, here
-            members.sort(key=lambda p: self._entries[p].order(p))
-        self._by_word: dict[str, set[int]] = defaultdict(set)
-        for i, digest in enumerate(self._digest_list):
-            for word in set(_WORD.findall(digest.haystack)):
-                self._by_word[word].add(i)
-
-    def _add(
-        self,
-        kind: Kind,
-        name: str,
-        table: str | None,
-        names: tuple[str, ...],
-        about: str,
-        snippet: str,
-        bonus: float,
-        synonyms: tuple[str, ...] = (),
-    ) -> None:
-        digest_key = (names, about, synonyms)
-        digest = self._digests.get(digest_key)
-        if digest is None:
-            digest = self._digests[digest_key] = _Digest.of(names, about, synonyms)
-        self._entries.append(_Entry(kind, name, table, snippet, bonus, digest))
-
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        probe = key(query)
-        if not probe or limit <= 0:
-            return []
-        probe_words = probe.split("_")
-        phrase = " ".join(query.lower().split())
-        scored: list[tuple[float, int, str, str, int]] = []
-        for i in self._candidates(probe_words):
-            base = self._digest_list[i].score(probe, probe_words, phrase)
-            if base:
-                for position in self._members[i][:limit]:
-                    entry = self._entries[position]
-                    rank = (-(base + entry.bonus), _KIND_ORDER[entry.kind], entry.name, entry.table or "")
-                    scored.append((*rank, position))
-        best = heapq.nsmallest(limit, scored)
-        return [self._entries[position].hit(-score, probe) for score, *_, position in best]
-
-    def _candidates(self, probe_words: list[str]) -> set[int]:
-        """The digests whose text holds every query word, as `_Digest.score` requires: a query word (letters
-        and digits) is in a digest's text exactly when it is within one of the digest's words."""
-        found: set[int] | None = None
-        for probe_word in sorted(set(probe_words), key=len, reverse=True):
-            having: set[int] = set()
-            for word, digests in self._by_word.items():
-                if probe_word in word:
-                    having |= digests
-            found = having if found is None else found & having
-            if not found:
-                return set()
-        return found or set()

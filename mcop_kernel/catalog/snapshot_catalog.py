@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+
+from rapidfuzz import fuzz, process
 
 from .base import CatalogLookupError
 from .joins import JoinGraph
@@ -83,8 +84,9 @@ class SnapshotCatalog:
         if domain and domain.strip():
             items = self._by_domain.get(key(domain), ())
             if not items:
-                close = difflib.get_close_matches(key(domain), self._domain_names, 5, 0.5)
-                known = [self._domain_names[k] for k in close] or sorted(self._domain_names.values())[:5]
+                close = process.extract(key(domain), list(self._domain_names), scorer=fuzz.WRatio, limit=5)
+                known = [self._domain_names[k] for k, score, _ in close if score >= 50]
+                known = known or sorted(self._domain_names.values())[:5]
                 raise CatalogLookupError("domain", domain, known)
         if type:
             wanted = type.upper()

@@ -1,0 +1,174 @@
+"""Ranked search over a catalog's tables, columns and glossary terms."""
+
+from __future__ import annotations
+
+import heapq
+import textwrap
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from .models import GlossaryTerm, SearchHit, Table
+from .words import _WORD, _cores, _tokens, derive_prefixes, key
+
+Kind = Literal["table", "column", "term"]
+_KIND_ORDER: dict[Kind, int] = {"table": 0, "term": 1, "column": 2}
+_TABLE_BONUS: dict[str, float] = {"FACT": 8, "DIMENSION": 8, "VIEW": 6, "TABLE": 6, "STAGING": 4, "SOURCE": 2}
+EXACT, SYNONYM, PREFIX, WORDS, DESCRIPTION = 100.0, 90.0, 75.0, 60.0, 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Digest:
+    """Names and description pre-digested for fast scoring; shared by entries that read alike."""
+
+    keys: tuple[str, ...]
+    synonyms: tuple[tuple[str, str], ...]
+    words: frozenset[str]
+    text: str
+    text_words: frozenset[str]
+    haystack: str
+
+    @classmethod
+    def of(
+        cls, names: tuple[str, ...], about: str, synonyms: tuple[str, ...], prefixes: frozenset[str]
+    ) -> _Digest:
+        cores = (core for n in names for core, _ in _cores(n, prefixes))
+        keys = tuple(dict.fromkeys(k for k in (*(key(n) for n in names), *cores) if k))
+        synonym_keys = tuple((key(s), s) for s in synonyms)
+        text_words = frozenset(_tokens(about))
+        return cls(
+            keys=keys,
+            synonyms=synonym_keys,
+            words=frozenset(w for n in (*names, *synonyms) for w in _tokens(n)),
+            text=about.lower(),
+            text_words=text_words,
+            haystack=" ".join((*keys, *(k for k, _ in synonym_keys), about.lower(), *text_words)),
+        )
+
+    def score(self, probe: str, probe_words: list[str], phrase: str) -> float:
+        if not all(w in self.haystack for w in probe_words):
+            return 0.0
+        if probe in self.keys:
+            return EXACT
+        if any(k == probe for k, _ in self.synonyms):
+            return SYNONYM
+        if any(k.startswith(probe) for k in (*self.keys, *(k for k, _ in self.synonyms))):
+            return PREFIX
+        if all(w in self.words for w in probe_words):
+            return WORDS
+        if phrase in self.text or all(w in self.text_words for w in probe_words):
+            return DESCRIPTION
+        return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    kind: Kind
+    name: str
+    table: str | None
+    snippet: str
+    bonus: float
+    digest: _Digest
+
+    def order(self, position: int) -> tuple[float, int, str, str, int]:
+        """How this entry ranks among entries with the same score."""
+        return -self.bonus, _KIND_ORDER[self.kind], self.name, self.table or "", position
+
+    def hit(self, score: float, probe: str) -> SearchHit:
+        snippet = self.snippet
+        synonym = next((s for k, s in self.digest.synonyms if k == probe), None)
+        if synonym and probe not in self.digest.keys:
+            snippet = f"Synonym '{synonym}'. {snippet}"
+        return SearchHit(
+            kind=self.kind, name=self.name, table=self.table, score=score, snippet=_short(snippet)
+        )
+
+
+def _short(text: str, width: int = 120) -> str:
+    return textwrap.shorten(text, width, placeholder="…") if text else ""
+
+
+class SearchIndex:
+    """Tables, columns and glossary terms, scored: exact name > synonym > prefix > words > description.
+
+    Entries that read alike share one digest. A query scores only the digests whose words hold every
+    query word (an inverted index from each word of the digests to them), and of each digest's entries
+    only the best `limit`: the work follows the matches, not the size of the catalog."""
+
+    def __init__(self, tables: Iterable[Table], terms: Iterable[GlossaryTerm] = ()) -> None:
+        tables = list(tables)
+        self._prefixes = derive_prefixes(t.name for t in tables)
+        self._entries: list[_Entry] = []
+        self._digests: dict[tuple[tuple[str, ...], str, tuple[str, ...]], _Digest] = {}
+        for t in tables:
+            bonus = _TABLE_BONUS.get(t.type, 6)
+            about = f"{t.type} table in {t.domain}" + (f": {t.description}" if t.description else "")
+            self._add("table", t.name, None, (t.name, t.display_name), t.description, about, bonus)
+            for c in t.columns:
+                about = f"{t.name}.{c.name} ({c.data_type})" + (f": {c.description}" if c.description else "")
+                self._add("column", c.name, t.name, (c.name, c.display_name), c.description, about, bonus / 4)
+        for term in terms:
+            self._add(
+                "term", term.name, None, (term.name,), term.definition, term.definition, 5, term.synonyms
+            )
+        self._digest_list = list(self._digests.values())
+        number = {id(d): i for i, d in enumerate(self._digest_list)}
+        self._members: list[list[int]] = [[] for _ in self._digest_list]
+        for position, entry in enumerate(self._entries):
+            self._members[number[id(entry.digest)]].append(position)
+        for members in self._members:  # a digest's entries share its score: rank them once, here
+            members.sort(key=lambda p: self._entries[p].order(p))
+        self._by_word: dict[str, set[int]] = defaultdict(set)
+        for i, digest in enumerate(self._digest_list):
+            for word in set(_WORD.findall(digest.haystack)):
+                self._by_word[word].add(i)
+
+    def _add(
+        self,
+        kind: Kind,
+        name: str,
+        table: str | None,
+        names: tuple[str, ...],
+        about: str,
+        snippet: str,
+        bonus: float,
+        synonyms: tuple[str, ...] = (),
+    ) -> None:
+        digest_key = (names, about, synonyms)
+        digest = self._digests.get(digest_key)
+        if digest is None:
+            prefixes = self._prefixes if kind == "table" else frozenset()  # prefixes of table names
+            digest = self._digests[digest_key] = _Digest.of(names, about, synonyms, prefixes)
+        self._entries.append(_Entry(kind, name, table, snippet, bonus, digest))
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        probe = key(query)
+        if not probe or limit <= 0:
+            return []
+        probe_words = probe.split("_")
+        phrase = " ".join(query.lower().split())
+        scored: list[tuple[float, int, str, str, int]] = []
+        for i in self._candidates(probe_words):
+            base = self._digest_list[i].score(probe, probe_words, phrase)
+            if base:
+                for position in self._members[i][:limit]:
+                    entry = self._entries[position]
+                    rank = (-(base + entry.bonus), _KIND_ORDER[entry.kind], entry.name, entry.table or "")
+                    scored.append((*rank, position))
+        best = heapq.nsmallest(limit, scored)
+        return [self._entries[position].hit(-score, probe) for score, *_, position in best]
+
+    def _candidates(self, probe_words: list[str]) -> set[int]:
+        """The digests whose text holds every query word, as `_Digest.score` requires: a query word (letters
+        and digits) is in a digest's text exactly when it is within one of the digest's words."""
+        found: set[int] | None = None
+        for probe_word in sorted(set(probe_words), key=len, reverse=True):
+            having: set[int] = set()
+            for word, digests in self._by_word.items():
+                if probe_word in word:
+                    having |= digests
+            found = having if found is None else found & having
+            if not found:
+                return set()
+        return found or set()
