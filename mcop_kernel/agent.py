@@ -406,7 +406,8 @@ async def find_tables_lacking(
     limit: int = 50,
 ) -> dict[str, Any]:
     """Documentation and modelling debt: the tables that have no foreign keys, no owner, no steward, no
-    description, no primary key or no glossary terms, with the coverage of the rest.
+    description, no primary key or no glossary terms, with the coverage of the rest. "No foreign keys"
+    means the table references no other table (`unreferenced` counts those no table references either).
 
     Args:
         what: The missing thing: "foreign_keys", "owner", "steward", "description", "primary_key" or "terms".
