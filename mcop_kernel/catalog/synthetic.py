@@ -8,7 +8,8 @@ Usage::
     # then SQLCatalog("sqlite:///wh.db") reads the same tables, columns and foreign keys back
 
 Tables are spread over ten business domains (one schema each) and named by convention
-(`fact_sales_order_line_daily`, `dim_sales_customer`, `stg_finance_invoice`, `src_hr_employee_emea`),
+(`fact_sales_order_line_daily`, `dim_sales_customer`, `stg_finance_invoice`, and source tables and
+fields in ERP codes, `src_hr_pesk` with `zz_`-fields of their own, as `synthetic_words` derives them),
 with FACT, DIMENSION, STAGING and SOURCE types, descriptions, owners and stewards. Facts reference
 dimensions of their domain (the unqualified ones, like `dim_sales_date`, most often) and sometimes another
 fact; dimensions, staging and source tables have fewer keys. Glossary terms describe the key columns and
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .models import Column, ForeignKey, GlossaryTerm, LineageEdge, Person, Relationship, Table, TableType
 from .snapshot import CatalogSnapshot
+from .synthetic_words import CodeBook, custom_field_code, source_field_code, source_table_code
 
 __all__ = ["synthetic_snapshot", "write_sqlite"]
 
@@ -266,6 +268,8 @@ class _Plan:
     columns: list[tuple[str, str, str, bool, str, ForeignKey | None]] = field(default_factory=list)
     targets: list[int] = field(default_factory=list)
     n_columns: int = 0
+    code: str = ""
+    """A source table's ERP code (`src_finance_bkpf`), standing for its noun and qualifier."""
 
 
 def _human(word: str) -> str:
@@ -274,6 +278,8 @@ def _human(word: str) -> str:
 
 def _display(plan: _Plan) -> str:
     text = f"{_human(plan.noun)} {_human(plan.qualifier)}".strip()
+    if plan.code:
+        return f"{plan.domain.title()} {plan.code.upper()} ({text.title()} Source)"
     kind = {"FACT": "", "DIMENSION": "", "STAGING": " (staging)", "SOURCE": " (source)"}[plan.type]
     return f"{plan.domain} {text}{kind}".title().replace("Emea", "EMEA").replace("Apac", "APAC")
 
@@ -310,7 +316,7 @@ def _exact_counts(
     return counts
 
 
-def _choose_tables(rng: random.Random, n_tables: int) -> list[_Plan]:
+def _choose_tables(rng: random.Random, n_tables: int, book: CodeBook) -> list[_Plan]:
     pools: dict[TableType, list[tuple[str, str, str]]] = defaultdict(list)
     for domain, (facts, dims) in _DOMAINS.items():
         for qualifier in _QUALIFIERS:
@@ -335,8 +341,10 @@ def _choose_tables(rng: random.Random, n_tables: int) -> list[_Plan]:
         chosen = (plain + rng.sample(rest, len(rest)))[:count]
         for domain, noun, qualifier in chosen:
             schema = domain.lower().replace(" ", "_")
-            name = "_".join(p for p in (_PREFIX[kind], schema, noun, qualifier) if p)
-            plans.append(_Plan(name, kind, domain, schema, noun, qualifier))
+            code = source_table_code(book, schema, noun, qualifier) if kind == "SOURCE" else ""
+            words = (schema, code) if code else (schema, noun, qualifier)
+            name = "_".join(p for p in (_PREFIX[kind], *words) if p)
+            plans.append(_Plan(name, kind, domain, schema, noun, qualifier, code=code))
     plans.sort(key=lambda p: (p.schema, p.name))
     return plans
 
@@ -372,7 +380,7 @@ def _name_key(plan: _Plan) -> str:
     )
 
 
-def _fill_columns(rng: random.Random, plans: list[_Plan], n_columns: int) -> None:
+def _fill_columns(rng: random.Random, plans: list[_Plan], n_columns: int, book: CodeBook) -> None:
     for plan in plans:
         plan.pk = _name_key(plan)
     low = [1 + len(p.targets) for p in plans]
@@ -394,6 +402,13 @@ def _fill_columns(rng: random.Random, plans: list[_Plan], n_columns: int) -> Non
             fk = ForeignKey(table=target.name, column=target.pk)
             plan.columns.append((column, "BIGINT", about, False, target.noun, fk))
         for name, data_type, about in rng.sample(_ATTRIBUTES, count - len(plan.columns)):
+            if plan.code:  # a source system names its fields in codes, some of them its own additions
+                custom = rng.random() < 0.15
+                name = (
+                    custom_field_code(book, plan.name, name)
+                    if custom
+                    else source_field_code(book, plan.schema, name)
+                )
             plan.columns.append((name, data_type, about, False, "", None))
 
 
@@ -406,6 +421,13 @@ def _people(rng: random.Random) -> dict[str, tuple[Person, Person]]:
             Person(name=steward, email=_email(steward), role="Steward"),
         )
     return people
+
+
+def _business_words() -> set[str]:
+    """Every word the business vocabulary uses, so no ERP code reads as one of them."""
+    names = [n for facts, dims in _DOMAINS.values() for n in (*facts, *dims)]
+    names += [*_SHARED_DIMENSIONS, *_QUALIFIERS, *(a for a, _, _ in _ATTRIBUTES)]
+    return {word for name in names for word in name.split("_")}
 
 
 def _email(name: str) -> str:
@@ -426,9 +448,10 @@ def synthetic_snapshot(
     arguments. Raises ValueError for counts that cannot be met (more tables than names, too few columns
     for the keys)."""
     rng = random.Random(seed)
-    plans = _choose_tables(rng, tables)
+    book = CodeBook(reserved=_business_words())
+    plans = _choose_tables(rng, tables, book)
     _choose_keys(rng, plans, foreign_keys)
-    _fill_columns(rng, plans, columns)
+    _fill_columns(rng, plans, columns, book)
     people = _people(rng)
 
     term_of_noun: dict[str, str] = {}
