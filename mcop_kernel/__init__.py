@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("mcop-kernel")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
-
 if TYPE_CHECKING:
+    __version__: str
+
     from .agent import ExplorerDeps, build_agent
     from .config import ConfigError, open_catalog, resolve_model, session_config
     from .explorer import Answer, Explorer
@@ -44,9 +40,21 @@ _WHERE = {
 }
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mcop-kernel")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
     """Every name is imported on first use: `mcop --help` and the server's start-up load neither
-    pydantic-ai nor the widget libraries until they are needed."""
+    pydantic-ai nor the widget libraries (nor the package metadata) until they are needed."""
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

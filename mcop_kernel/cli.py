@@ -13,14 +13,12 @@ is imported once a question runs, so `mcop --help` and a mistyped option answer 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
 import uuid
 from typing import TYPE_CHECKING
 
-from . import __version__
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -82,6 +80,8 @@ async def run_ask(args: argparse.Namespace) -> int:
 
 
 async def run_chat(args: argparse.Namespace) -> int:
+    import asyncio
+
     from .config import model_label
     from .protocol import AgentEvent, ProtocolError
     from .session import ExplorerSession
@@ -120,11 +120,20 @@ async def run_chat(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Version(argparse.Action):
+    """`--version`, reading the package metadata only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from . import __version__
+
+        parser.exit(message=f"mcop {__version__}\n")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="mcop", description="Ask a data catalog about its tables, in the terminal."
     )
-    top.add_argument("--version", action="version", version=f"mcop {__version__}")
+    top.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = top.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
@@ -152,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     # Every failure of an answer is printed once, by the answer's own error line: the session's
     # and the catalogs' log records of it would repeat it.
+    import asyncio  # here, not at the top: `mcop --help` does without it
+
     logger = logging.getLogger("mcop_kernel")
     level = logger.level
     logger.setLevel(logging.ERROR)

@@ -189,7 +189,9 @@ async def test_an_unreachable_model_is_an_error_message(
     monkeypatch.setattr(models, "ALLOW_MODEL_REQUESTS", True)  # nothing listens on 127.0.0.1:9
     ws = await mcop_ws("down")
     final = (await ask(ws, "Show me all tables"))[-1]
-    assert final["type"] == "error" and final["content"].startswith("Agent error:")
+    assert final["type"] == "error"
+    assert final["content"].startswith("Could not reach the model server at http://127.0.0.1:9/v1")
+    assert "connection refused" in final["content"] and "OPENAI_BASE_URL" in final["content"]
     assert "sk-never-shown" not in final["content"]
 
 
