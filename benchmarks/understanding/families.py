@@ -112,8 +112,8 @@ def references(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case
     half = (n + 1) // 2
     asked = [(t, REFERENCED_BY, facts.referenced_by(t)) for t in rotate(inbound, half, rng)]
     asked += [(t, POINTS_TO, facts.points_to(t)) for t in rotate(outbound, n - half, rng)]
-    for i, (table, templates, truth) in enumerate(asked):
-        tone, text = templates[i % len(templates)]
+    for table, templates, truth in asked:
+        tone, text = rng.choice(templates)
         name, form = say.name(table)
         expect = Expect(
             lists=(tuple(sorted(truth)),), allowed=tuple(sorted(facts.neighbours(table) | {table}))
@@ -135,7 +135,7 @@ def join_path(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]
             path = unique_shortest_path(facts, start, end, avoid, max_steps=3)
             if path is None:
                 continue
-            tone, text = JOIN[asked % len(JOIN)]
+            tone, text = rng.choice(JOIN)
             (a, fa), (b, fb) = say.name(start), say.name(end)
             form = fa if fa != "exact" else fb
             yield _case(
@@ -170,7 +170,7 @@ def kinds(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
             asked.append((templates, from_tables, ends, len(chosen)))
     for i in range(n if asked else 0):
         templates, truth, ends, total = asked[i % len(asked)]
-        tone, text = templates[(i // len(asked)) % len(templates)]
+        tone, text = rng.choice(templates)
         expect = Expect(lists=(truth,), allowed=ends, total=total)
         yield _case(facts, "kinds", tone, "exact", text, expect, "", rng)
 

@@ -85,9 +85,14 @@ def report(outcomes: list[Outcome]) -> dict[str, object]:
     """Pass rates per family, per catalog and overall, and the time per question."""
     by_family: dict[str, list[bool]] = defaultdict(list)
     by_catalog: dict[str, list[bool]] = defaultdict(list)
+    by_form: dict[str, list[bool]] = defaultdict(list)
     for o in outcomes:
         by_family[o.case.family].append(o.verdict.passed)
         by_catalog[o.case.catalog].append(o.verdict.passed)
+        parts = o.case.style.split("+")
+        by_form[next((p for p in parts if p in ("loose", "typo")), "exact")].append(o.verdict.passed)
+        for habit in {"kwtypo", "opener", "closer"} & set(parts):
+            by_form[habit].append(o.verdict.passed)
     seconds = [o.seconds for o in outcomes]
     passed = sum(o.verdict.passed for o in outcomes)
     return {
@@ -99,6 +104,10 @@ def report(outcomes: list[Outcome]) -> dict[str, object]:
         "catalogs": {
             c: {"passed": sum(v), "cases": len(v), "rate": sum(v) / len(v)}
             for c, v in sorted(by_catalog.items())
+        },
+        "forms": {
+            f: {"passed": sum(v), "cases": len(v), "rate": sum(v) / len(v)}
+            for f, v in sorted(by_form.items())
         },
         "seconds": {"p50": _percentile(seconds, 50), "p95": _percentile(seconds, 95)},
     }
@@ -114,6 +123,9 @@ def _print(summary: dict[str, object]) -> None:
     assert isinstance(overall, dict) and isinstance(catalogs_, dict) and isinstance(seconds, dict)
     print(f"{'overall':<16}{overall['passed']:>8}{overall['cases']:>7}{overall['rate']:>8.0%}")
     print("per catalog: " + ", ".join(f"{c} {r['passed']}/{r['cases']}" for c, r in catalogs_.items()))
+    forms = summary["forms"]
+    assert isinstance(forms, dict)
+    print("by wording: " + ", ".join(f"{f} {r['passed']}/{r['cases']}" for f, r in forms.items()))
     print(f"seconds per question: p50 {seconds['p50']:.3f}, p95 {seconds['p95']:.3f}")
 
 

@@ -17,72 +17,96 @@ OWNER: list[Template] = [
     ("filler", "quick question, who's the owner of {t}?"),
     ("terse", "{t} owner"),
     ("polite", "Could you tell me who is responsible for {t}?"),
+    ("casual", "who do I ask about {t}?"),
+    ("terse", "{t} belongs to whom?"),
 ]
 PERSON: list[Template] = [
     ("casual", "what does {p} own?"),
     ("filler", "so which tables is {p} the owner of?"),
     ("terse", "tables owned by {p}"),
+    ("casual", "what is {p} responsible for?"),
+    ("terse", "show {p}'s tables"),
 ]
 UPSTREAM: list[Template] = [
     ("casual", "where does {t} come from?"),
     ("terse", "{t} upstream lineage"),
     ("filler", "I wonder what feeds {t}"),
+    ("casual", "what are the sources of {t}?"),
+    ("casual", "which tables load into {t}?"),
 ]
 IMPACT: list[Template] = [
     ("casual", "what breaks if I change {t}?"),
     ("filler", "before I change {t}, what is downstream of it?"),
     ("terse", "{t} downstream impact"),
+    ("casual", "what is affected if {t} changes?"),
+    ("terse", "downstream of {t}?"),
 ]
 TERM: list[Template] = [
     ("casual", "what does {g} mean?"),
     ("terse", "define {g}"),
     ("filler", "in our glossary, what's a {g} exactly?"),
+    ("polite", "could you explain the term {g}?"),
+    ("terse", "{g}: definition?"),
 ]
 GLOSSARY: list[Template] = [
     ("casual", "show me the glossary"),
     ("terse", "glossary terms"),
     ("polite", "Could you list the business terms, please?"),
+    ("casual", "what business terms are defined?"),
+    ("terse", "list all glossary entries"),
 ]
 NO_OWNER: list[Template] = [
     ("casual", "which tables have no owner?"),
     ("terse", "tables without an owner"),
     ("filler", "for our audit, list tables nobody owns"),
+    ("casual", "unowned tables?"),
+    ("terse", "tables missing an owner"),
 ]
 NO_DESCRIPTION: list[Template] = [
     ("casual", "which tables have no description?"),
     ("terse", "tables missing descriptions"),
     ("polite", "Could you list the tables that lack a description?"),
+    ("casual", "which tables are undocumented, with no description?"),
 ]
 DOMAIN: list[Template] = [
     ("casual", "what tables are in the {d} domain?"),
     ("filler", "quick one, which tables belong to {d}?"),
     ("terse", "{d} domain tables"),
+    ("terse", "list the {d} tables"),
+    ("casual", "tables of the {d} domain?"),
 ]
 
 SENSITIVE: list[Template] = [
     ("casual", "which columns hold {label} data?"),
     ("terse", "{label} columns"),
     ("filler", "for GDPR, where do we keep {label}?"),
+    ("casual", "where is {label} stored?"),
+    ("terse", "show me all {label} fields"),
 ]
 CERTIFIED: list[Template] = [
     ("casual", "which tables are certified?"),
     ("terse", "certified tables"),
     ("polite", "Could you list the certified datasets, please?"),
+    ("terse", "show certified tables only"),
 ]
 CLASSIFICATION: list[Template] = [
     ("casual", "how is {t} classified?"),
     ("terse", "{t} classification"),
     ("filler", "quick check, is {t} confidential or what?"),
+    ("casual", "what's the sensitivity label of {t}?"),
 ]
 FRESHNESS: list[Template] = [
     ("casual", "when was {t} last loaded?"),
     ("filler", "how fresh is the data in {t}?"),
     ("terse", "{t} last load"),
+    ("casual", "when did {t} last refresh?"),
 ]
 LARGEST: list[Template] = [
     ("casual", "what are the biggest tables?"),
     ("terse", "largest tables"),
     ("filler", "which tables have the most rows?"),
+    ("terse", "top tables by row count"),
+    ("casual", "biggest tables by rows?"),
 ]
 
 
@@ -114,8 +138,8 @@ def lineage(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
     half = (n + 1) // 2
     asked = [(t, UPSTREAM, sources[t]) for t in rotate(sorted(sources), half, rng)]
     asked += [(t, IMPACT, targets[t]) for t in rotate(sorted(targets), n - half, rng)]
-    for i, (table, templates, truth) in enumerate(asked):
-        tone, text = templates[i % len(templates)]
+    for table, templates, truth in asked:
+        tone, text = rng.choice(templates)
         name, form = say.name(table)
         expect = Expect(lists=(tuple(sorted(truth)),), allowed=tuple(sorted(facts.tables)))
         yield _case(facts, "lineage_impact", tone, form, text, expect, table, rng, t=name)
@@ -142,7 +166,7 @@ def documentation(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[C
             asked.append((templates, truth))
     for i in range(n if asked else 0):
         templates, truth = asked[i % len(asked)]
-        tone, text = templates[(i // len(asked)) % len(templates)]
+        tone, text = rng.choice(templates)
         yield _case(facts, "debt", tone, "exact", text, Expect(lists=(truth,)), "", rng)
 
 
@@ -192,8 +216,8 @@ def status(facts: CatalogFacts, rng: random.Random, n: int) -> Iterator[Case]:
     if len(counted) > 3 and counted[2].row_count != counted[3].row_count:
         expect = Expect(lists=(tuple(t.name for t in counted[:3]),), allowed=tuple(t.name for t in counted))
         asked.append((LARGEST, expect, "", "exact", {}))
-    for i, (templates, expect, subject, form, fields) in enumerate(rotate(asked, n, rng)):
-        tone, text = templates[i % len(templates)]
+    for templates, expect, subject, form, fields in rotate(asked, n, rng):
+        tone, text = rng.choice(templates)
         yield _case(facts, "status", tone, form, text, expect, subject, rng, **fields)
 
 

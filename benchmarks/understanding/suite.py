@@ -13,7 +13,7 @@ from .steward import STEWARD_FAMILIES
 from .synthetic_app import build as build_synthetic
 
 SEED = 11
-PER_FAMILY = 7
+PER_FAMILY = 8
 
 
 def catalogs(labels: list[str] | None = None, cache: Path = CACHE) -> tuple[list[CatalogFacts], list[str]]:
