@@ -11,7 +11,7 @@ from typing import Any, Concatenate, Literal, ParamSpec
 from pydantic_ai import Agent, RunContext
 from pydantic_ai.models import Model
 
-from .catalog import steward, stewardship
+from .catalog import steward, steward_schema, stewardship
 from .catalog.base import Catalog, CatalogLookupError
 from .catalog.models import JoinPath, LineageDirection, Relationship, Table, TableType
 from .catalog.snapshot import CatalogSnapshot
@@ -385,7 +385,7 @@ async def table_references(ctx: RunContext[ExplorerDeps], table: str, limit: int
         limit: At most this many of each list (at most 200); the counts say how many there are.
     """
     snap = await catalog_snapshot(ctx.deps.catalog)
-    return steward.table_references(snap, await ctx.deps.catalog.resolve_table(table), limit)
+    return steward_schema.table_references(snap, await ctx.deps.catalog.resolve_table(table), limit)
 
 
 @_answers_lookup_errors
@@ -396,7 +396,7 @@ async def get_keys(ctx: RunContext[ExplorerDeps], table: str) -> dict[str, Any]:
         table: The table's name; loose forms work.
     """
     snap = await catalog_snapshot(ctx.deps.catalog)
-    return steward.get_keys(snap, await ctx.deps.catalog.resolve_table(table))
+    return steward_schema.get_keys(snap, await ctx.deps.catalog.resolve_table(table))
 
 
 @_answers_lookup_errors
@@ -437,7 +437,7 @@ async def find_relationships_of_kind(
         kind: "optional", "one-to-one", "self-referencing" or "many-to-many".
         limit: At most this many relationships (at most 200); `count` says how many there are.
     """
-    return steward.relationships_of_kind(await catalog_snapshot(ctx.deps.catalog), kind, limit)
+    return steward_schema.relationships_of_kind(await catalog_snapshot(ctx.deps.catalog), kind, limit)
 
 
 @_answers_lookup_errors
@@ -449,7 +449,7 @@ async def find_columns(ctx: RunContext[ExplorerDeps], name: str, limit: int = 50
         name: The column word(s) to look for, without filler ("email", "created at").
         limit: At most this many columns (at most 200); `count` says how many match.
     """
-    return steward.find_columns(await catalog_snapshot(ctx.deps.catalog), name, limit)
+    return steward_schema.find_columns(await catalog_snapshot(ctx.deps.catalog), name, limit)
 
 
 @_answers_lookup_errors

@@ -19,6 +19,7 @@ from mcop_kernel.catalog import (
     Relationship,
     Table,
     steward,
+    steward_schema,
     stewardship,
 )
 from mcop_kernel.catalog.sample import bundled_snapshot
@@ -180,10 +181,10 @@ def test_ordering_by_rows_puts_the_largest_first_and_the_uncounted_last() -> Non
 
 
 def test_references_point_both_ways() -> None:
-    refs = steward.table_references(SHOP, "shop_customer")
+    refs = steward_schema.table_references(SHOP, "shop_customer")
     assert {r["table"] for r in refs["referenced_by"]} == {"shop_order", "shop_customer_profile"}
     assert refs["references"] == [] and refs["referenced_by_count"] == 2
-    order = steward.table_references(SHOP, "shop_order")
+    order = steward_schema.table_references(SHOP, "shop_order")
     assert [(r["table"], r["columns"], r["optional"]) for r in order["references"]] == [
         ("shop_address", ["billing_address_id"], True),
         ("shop_customer", ["customer_id"], False),
@@ -193,7 +194,7 @@ def test_references_point_both_ways() -> None:
 def test_references_match_the_sample_relationships() -> None:
     snap = bundled_snapshot()
     for name in ("dimv_bs_supplier", "fact_bs_purchase_order", "EKPO"):
-        refs = steward.table_references(snap, name, limit=200)
+        refs = steward_schema.table_references(snap, name, limit=200)
         assert sorted(r["table"] for r in refs["referenced_by"]) == sorted(
             r.from_table for r in snap.relationships if r.to_table == name
         )
@@ -203,16 +204,16 @@ def test_references_match_the_sample_relationships() -> None:
 
 
 def test_keys_of_a_table() -> None:
-    keys = steward.get_keys(SHOP, "shop_order")
+    keys = steward_schema.get_keys(SHOP, "shop_order")
     assert keys["primary_key"] == ["id"]
     assert {(k["table"], tuple(k["columns"])) for k in keys["foreign_keys"]} == {
         ("shop_customer", ("customer_id",)),
         ("shop_address", ("billing_address_id",)),
     }
-    assert steward.get_keys(SHOP, "catalogue_product_tags")["primary_key"] == ["product_id", "tag_id"]
-    assert steward.get_keys(SHOP, "audit_log")["primary_key"] == []
+    assert steward_schema.get_keys(SHOP, "catalogue_product_tags")["primary_key"] == ["product_id", "tag_id"]
+    assert steward_schema.get_keys(SHOP, "audit_log")["primary_key"] == []
     with pytest.raises(CatalogLookupError):
-        steward.get_keys(SHOP, "no_such_table")
+        steward_schema.get_keys(SHOP, "no_such_table")
 
 
 @pytest.mark.parametrize(
@@ -224,8 +225,10 @@ def test_keys_of_a_table() -> None:
         ("many-to-many", {("catalogue_product", "catalogue_tag")}),
     ],
 )
-def test_relationships_of_a_kind(kind: steward.RelationshipKind, expected: set[tuple[str, str]]) -> None:
-    found = steward.relationships_of_kind(SHOP, kind)
+def test_relationships_of_a_kind(
+    kind: steward_schema.RelationshipKind, expected: set[tuple[str, str]]
+) -> None:
+    found = steward_schema.relationships_of_kind(SHOP, kind)
     assert {(r["from_table"], r["to_table"]) for r in found["relationships"]} == expected
     assert found["count"] == len(expected)
     if kind == "many-to-many":
@@ -236,7 +239,7 @@ def test_relationships_of_a_kind(kind: steward.RelationshipKind, expected: set[t
 
 
 def test_a_column_word_is_found_in_any_form() -> None:
-    found = steward.find_columns(SHOP, "email")
+    found = steward_schema.find_columns(SHOP, "email")
     assert {(c["table"], c["column"]) for c in found["columns"]} == {
         ("shop_customer", "email"),
         ("shop_address", "user_email"),
@@ -244,20 +247,20 @@ def test_a_column_word_is_found_in_any_form() -> None:
     }
     assert found["columns"][0]["column"] == "email"  # the exact name first
     assert found["count"] == 3 and found["tables_count"] == 3
-    assert steward.find_columns(SHOP, "Emails")["count"] == 3
-    assert steward.find_columns(SHOP, "email address")["columns"][0]["column"] == "EmailAddr"
+    assert steward_schema.find_columns(SHOP, "Emails")["count"] == 3
+    assert steward_schema.find_columns(SHOP, "email address")["columns"][0]["column"] == "EmailAddr"
 
 
 def test_columns_holding_only_some_of_the_words_are_offered_when_none_hold_all() -> None:
-    found = steward.find_columns(SHOP, "created timestamp")
+    found = steward_schema.find_columns(SHOP, "created timestamp")
     assert found["matched"] == "some words"
     assert {c["table"] for c in found["columns"]} == {"shop_customer", "shop_order"}
-    assert steward.find_columns(SHOP, "zebra")["matched"] == "nothing"
+    assert steward_schema.find_columns(SHOP, "zebra")["matched"] == "nothing"
 
 
 def test_column_search_matches_the_sample_names() -> None:
     snap = bundled_snapshot()
-    found = steward.find_columns(snap, "currency", limit=200)
+    found = steward_schema.find_columns(snap, "currency", limit=200)
     expected = {(t.name, c.name) for t in snap.tables for c in t.columns if "currency" in c.name.lower()}
     assert expected and expected <= {(c["table"], c["column"]) for c in found["columns"]}
 
@@ -430,12 +433,12 @@ def test_steward_questions_stay_fast_on_ten_thousand_tables(large: CatalogSnapsh
     person = next(t.owner.name for t in large.tables if t.owner)
     questions: list[Callable[[int], object]] = [
         lambda i: steward.catalog_summary(large),
-        lambda i: steward.table_references(large, names[i % len(names)]),
-        lambda i: steward.get_keys(large, names[i % len(names)]),
+        lambda i: steward_schema.table_references(large, names[i % len(names)]),
+        lambda i: steward_schema.get_keys(large, names[i % len(names)]),
         lambda i: stewardship.tables_lacking(large, "owner"),
         lambda i: stewardship.documentation_coverage(large),
-        lambda i: steward.relationships_of_kind(large, "optional"),
-        lambda i: steward.find_columns(large, ("email", "created at", "amount", "customer id")[i % 4]),
+        lambda i: steward_schema.relationships_of_kind(large, "optional"),
+        lambda i: steward_schema.find_columns(large, ("email", "created at", "amount", "customer id")[i % 4]),
         lambda i: steward.largest_tables(large),
         lambda i: stewardship.assets_of_person(large, person),
         lambda i: stewardship.impact_analysis(large, names[i % len(names)]),

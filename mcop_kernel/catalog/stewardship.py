@@ -20,8 +20,8 @@ from .steward import (
     index_of,
     largest_tables,
     listing,
-    relationships_of_kind,
 )
+from .steward_schema import relationships_of_kind
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _LABEL_FAMILIES = (
