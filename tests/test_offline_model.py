@@ -119,7 +119,8 @@ def test_filler_never_becomes_a_name_and_an_exact_name_always_wins(sample_vocab:
 
 def test_a_loose_or_misspelled_name_says_which_table_it_took(sample_vocab: Vocabulary) -> None:
     intent = parse_question("describe purchse orders", None, sample_vocab)
-    assert intent.notes == (f"I took “purchse orders” to mean `{PO}`.",)
+    staging = "stg_bs_purchase_order"
+    assert intent.notes == (f"I took “purchse orders” to mean `{PO}` (also close: `{staging}`).",)
 
 
 def test_lists_read_type_domain_and_area_from_the_catalog(sample_vocab: Vocabulary) -> None:
@@ -372,7 +373,7 @@ async def ask(
 async def test_the_model_reads_the_connected_catalog_during_a_run(agent: Agent[ExplorerDeps, str]) -> None:
     answer = await ask(agent, "explain the goods receipt table")
     assert answer.calls == [("describe_table", {"table": "fact_bs_goods_receipt"})]
-    assert answer.text.startswith("I took “goods receipt” to mean `fact_bs_goods_receipt`.")
+    assert answer.text.startswith("I took “goods receipt” to mean `fact_bs_goods_receipt`")
     assert len(answer.deltas) > 50, "the answer streams about a word at a time"
 
 

@@ -268,7 +268,7 @@ async def test_filler_misspellings_and_loose_names(sample: Explorer) -> None:
     assert all(f"`{c.name}`" in grain.text.split(":")[0] for c in payment.columns if c.is_primary_key)
     typo = await sample.ask("Describe the purchse order tabel")
     assert typo.calls == [("describe_table", {"table": "fact_bs_purchase_order"})]
-    assert typo.text.startswith("I took “purchse order” to mean `fact_bs_purchase_order`.")
+    assert typo.text.startswith("I took “purchse order” to mean `fact_bs_purchase_order`")
 
 
 async def test_columns_by_name_and_by_kind_of_value(sample: Explorer) -> None:

@@ -24,7 +24,7 @@ FILLER = _words("""
     table tables thing things stuff something anything everything whole entire there's what's who's
     whats thats lot lots kind kinds sort type types look looking info information detail details
     overview summary describe description tell mean means meaning define definition grain level
-    anywhere somewhere called named
+    anywhere somewhere called named i'm im i've we're sorry new
 """)
 """Words that never name anything in a question (a name may still contain them: "unit of measure")."""
 
@@ -60,6 +60,7 @@ CUES = _words("""
 """)
 """Words that say what is asked: never a table name on their own, never mended into one."""
 PHRASE_CUES = _words("""
+    data
     search searching find finding look lookup locate mean means meaning define defines defined
     definition glossary term terms column columns field fields attribute attributes mentioning
     mention mentions containing contain contains hold holds holding store stores stored keep keeps
@@ -75,12 +76,51 @@ def _any(alternatives: str) -> re.Pattern[str]:
 
 
 # Cues, read from the question with its catalog names masked out (a table named `reference` is no cue).
+NAME_WORDS = _words("type types kind info detail details level grain summary overview description")
+"""Filler words that may still end a name ("content types", "order details")."""
+TYPO_TARGETS = tuple(
+    sorted(
+        w
+        for w in (
+            CUES
+            | FILLER
+            | frozenset(TYPE_WORDS)
+            | _words("""
+            foreign primary nullable optional related relationship relationships references referenced points
+            loaded refreshed certified columns column tables table which about search quick could would should
+            glossary lineage upstream downstream owner owners steward stewards describe explain compare
+        """)
+        )
+        if len(w) > 3 and w.isalpha()
+    )
+)
+"""Grammar words a misspelt question word may be mended to ("foriegn" -> foreign, "abut" -> about)."""
+COLUMN_STOP = (FILLER - NAME_WORDS - frozenset(TYPE_WORDS)) | _words("""
+    column columns field fields attribute attributes value values like named called containing contain
+    contains with keep kept store stores stored hold holds holding put anywhere which tables table have has
+    where do we any there is are a an the that for of in our hi hey hello thanks please
+""")
+"""Words of a question about columns that are not part of the column name asked for."""
 THEN_LIST = _any(r"list|show|name them|which are they|what are they")
 GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b")
+POLITE = re.compile(
+    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b[ !,.]*(?:there\b)?"
+    r"|\b(?:thanks|thank you|thx|cheers|ta)(?: (?:a lot|so much|again))?[ !.]*$"
+)
+AREA_QUESTION = _any(
+    r"apps?|areas?|modules?|prefix(?:es)?|belong\w*|part of|sections?|tables? (?:in|of|from|for|under)"
+    r"|(?:list|show)(?: me)?(?: all)?(?: the)? \w+ tables|how many tables"
+)
+ABOUT_TABLES = _any(r"referenc\w*|join\w*|lineage|upstream|downstream|relat\w*|owns?|owner|impact|break\w*")
+VALUES = _any(r"(?:keep|store|hold|put)\b.* values?|columns? like")
+COLUMN_OF_TABLES = _any(
+    r"(?:tables?|which|where) (?:\w+ ){0,3}(?:have|has|with|contains?|holds?) (?:a |an |any |the )?"
+    r"(?:\w+ ){1,2}(?:columns?|fields?)"
+)
 THANKS = re.compile(r"^(?:thanks|thank you|thx|cheers)\b")
 HELP = re.compile(r"^(?:help|\?|what can (?:you|i) (?:do|ask)|how does this work)\b")
 MORE = _any("more|next|rest|continue|remaining")
-FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|same for|ok(?:ay)?|now|then)\b")
+FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|same for|now|then)\b")
 COUNT = _any(
     r"how many|number of|count of|count the|count|total number|how big is the catalog|size of the catalog"
 )
@@ -95,7 +135,7 @@ PEOPLE = _any(
     r"|all (?:owners|stewards)"
 )
 LACK = re.compile(
-    r"\b(?:no|without|missing|lack\w*|not? (?:have|has)(?: an?| any)?|don'?t have(?: an?| any)?"
+    r"\b(?:no|nobody|without|missing|lack\w*|not? (?:have|has)(?: an?| any)?|don'?t have(?: an?| any)?"
     r"|doesn'?t have(?: an?| any)?"
     r"|un(?:owned|documented|described)|orphan\w*|never|empty)\b"
 )
@@ -106,7 +146,7 @@ LACK_WHAT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("primary_key", _any(r"primary keys?|pks?|keys?|identifiers?")),
     ("steward", _any(r"stewards?(?:ship)?")),
-    ("owner", _any(r"owners?|owned|ownership|unowned")),
+    ("owner", _any(r"owners?|owned|owns|ownership|unowned")),
     ("description", _any(r"descriptions?|described|documentation|documented|undocumented|comments?|docs?")),
     ("terms", _any(r"terms?|glossary")),
 )
@@ -117,7 +157,8 @@ REL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "self-referencing",
         _any(
-            r"self[- ]?referenc\w*|refer\w*(?: to)? (?:itself|themselves)|recursive|hierarch\w*"
+            r"self[- ]?referenc\w*|(?:refer|point|link)\w*(?: back)?(?: to)? (?:itself|themselves)|recursive"
+            r"|hierarch\w*"
             r"|self[- ]joins?"
         ),
     ),
@@ -138,7 +179,7 @@ IMPACT = _any(
     r"break\w*|impact\w*|affect\w*|blast radius|if (?:i|we) (?:change|drop|alter|rename|remove"
     r"|modify|delete|deprecate)"
     r"|who (?:do|should|must) (?:i|we) (?:tell|notify|inform|warn)|before (?:changing|dropping"
-    r"|altering|removing)"
+    r"|altering|removing)|before (?:i|we) (?:change|drop|alter|rename|remove)"
 )
 COMPARE = _any(r"compare|comparison|differences?|differ|versus|vs|similar")
 CLASSIFIED = _any(
@@ -160,7 +201,7 @@ OWNER = _any(
 REFERENCED_BY = _any(
     r"referenc\w* by|point(?:s|ing)? (?:to|at) (?:it|x)|depend(?:s|ing)? on (?:it|x)|(?:which"
     r"|what) \w+ (?:references?|points? to|point at|depends? on|uses?)"
-    r"|refers? to (?:it|x)|(?:tables|who|what) referenc\w*|incoming"
+    r"|refers? to (?:it|x)|(?:tables|who|what) referenc\w*|incoming|references? to x|refs to x"
 )
 REFERENCES = _any(
     r"referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?|depend\w* on|outgoing"

@@ -9,7 +9,15 @@ from .answers import Result, and_list, count
 from .intents import Intent
 
 
-def relationships_answer(intent: Intent, hood: Result, drawn: Result | None) -> str:
+def directly_related(hood: Result, other: str) -> bool:
+    """Whether a foreign key joins the neighbourhood's centre to the table the words `other` name."""
+    center = hood["table"]
+    return any(_names_other(other, r, center) for r in hood.get("relationships", []))
+
+
+def relationships_answer(
+    intent: Intent, hood: Result, drawn: Result | None, path: Result | None = None
+) -> str:
     """The asked-about pairs first, then what the table references and what references it."""
     center = hood["table"]
     rels: list[Result] = hood.get("relationships", [])
@@ -23,6 +31,15 @@ def relationships_answer(intent: Intent, hood: Result, drawn: Result | None) -> 
             name = direct[0]["to_table"] if direct[0]["from_table"] == center else direct[0]["from_table"]
             focus.append(f"`{name}`")
             lines.append(f"`{center}` and `{name}` are directly related. {relationship_sentence(direct[0])}")
+        elif path is not None and path.get("steps"):
+            focus.append(f"`{path['end']}`")
+            lines.append(
+                f"`{center}` and `{path['end']}` are not directly related; they join in "
+                f"{count(len(path['steps']), 'step')}: "
+                + " → ".join(f"`{t}`" for t in path.get("tables", []))
+            )
+            if path.get("warning"):
+                lines.append(f"**Note:** {path['warning']}")
         else:
             focus.append(other)
             lines.append(
@@ -46,7 +63,12 @@ def relationships_answer(intent: Intent, hood: Result, drawn: Result | None) -> 
     if "error" in drawn:
         return "\n".join([*lines, f"I couldn't draw the diagram: {drawn['error']}"])
     drawn_tables: list[str] = drawn.get("tables", [])
-    among = len(rels) - len(outgoing) - len(incoming)
+    shown = set(drawn_tables)
+    among = sum(
+        1
+        for r in rels
+        if center not in (r["from_table"], r["to_table"]) and {r["from_table"], r["to_table"]} <= shown
+    )
     tail = f"I've attached an ER diagram of {count(len(drawn_tables), 'table')} around {and_list(focus)}"
     whose = "their" if len(focus) > 1 else "its"
     tail += (
@@ -167,6 +189,8 @@ def names_table(phrase: str, table: str) -> bool:
     """Whether the user's words plausibly name `table` ("suppliers" names `dimv_bs_supplier`)."""
     if phrase.lower() == table.lower():
         return True
+    if "_" in phrase or phrase != phrase.lower():
+        return False
     stems = [re.sub(r"(?<=[a-z])s$", "", w) for w in re.findall(r"[a-z0-9]+", phrase.lower())]
     return bool(stems) and all(stem in table.lower() for stem in stems)
 

@@ -102,12 +102,23 @@ def parse_question(question: str, context: Context | None = None, vocab: Vocabul
     context = context or Context()
     reading = read(question, vocab) if vocab is not None else read_without_catalog(question)
     intent = _classify(reading, context, vocab)
+    greeting = _greeting(reading.masked())
+    if intent.kind == "help" and greeting and not intent.greeting:
+        intent = replace(intent, greeting=greeting, phrase="")
     examples = tuple(sorted(vocab.examples.items())) if vocab is not None else ()
     return replace(intent, examples=examples)
 
 
+def _greeting(low: str) -> str:
+    return "Hello!" if g.GREETING.search(low) else "You're welcome!" if g.THANKS.search(low) else ""
+
+
 def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> Intent:
     low = reading.masked()
+    rest = g.POLITE.sub(" ", low).strip(" !?,.")
+    if not rest and _greeting(low):
+        return Intent("help", greeting=_greeting(low))
+    low = rest or low
     tables = [m for m in reading.mentions if m.tables]
     refers = _refers(reading)
     table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
@@ -120,10 +131,6 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     def table_intent(kind: IntentKind, **extra: object) -> Intent:
         return _with_tables(kind, tables, refers, context, vocab, **extra)
 
-    if g.GREETING.search(low) and not tables:
-        return Intent("help", greeting="Hello!")
-    if g.THANKS.search(low) and not tables:
-        return Intent("help", greeting="You're welcome!")
     if g.HELP.search(low) and not tables:
         return Intent("help")
     if context.kind == "list" and context.next_offset is not None and g.MORE.search(low) and not tables:
@@ -136,6 +143,13 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         )
     if g.SUMMARY.search(low) and not tables:
         return Intent("count")
+    any_area = next((m.area for m in reading.mentions if m.area), None)
+    if any_area and g.AREA_QUESTION.search(low) and not g.ABOUT_TABLES.search(low):
+        if g.COUNT.search(low):
+            return Intent("count", area=any_area)
+        return Intent("list", table_type=table_type, area=any_area)
+    if g.COUNT.search(low) and g.COLUMNS.search(low) and tables:
+        return table_intent("describe")
     if g.COUNT.search(low) and not tables:
         what = "columns" if g.COLUMNS.search(low) else "foreign_keys" if g.REFERENCES.search(low) else ""
         return Intent(
@@ -146,7 +160,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
             what=what,
             order="list" if g.THEN_LIST.search(low) else "",
         )
-    if g.GLOSSARY.search(low) and not (g.TERM.search(low) and term):
+    if g.GLOSSARY.search(low) and not term:
         return Intent("glossary")
     if g.PEOPLE.search(low) and not named and not person:
         return Intent("people")
@@ -201,7 +215,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return table_intent("relationships", what="neighbourhood")
     if g.RELATIONSHIPS.search(low) and (named or refers):
         return table_intent("relationships")
-    if g.COLUMNS.search(low) and not named:
+    if g.COLUMN_OF_TABLES.search(low) or ((g.COLUMNS.search(low) or g.VALUES.search(low)) and not named):
         return _column_question(reading, low)
     if g.FOLLOW_UP.search(low) and tables:
         return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
@@ -285,7 +299,9 @@ def _with_tables(
             continue
         names.append(name)
         if vocab is not None and (mention.tables[0][0] != EXACT or mention.mended):
-            notes.append(f"I took “{mention.text}” to mean `{name}`.")
+            others = ", ".join(f"`{o}`" for o in mention.others)
+            also = f" (also close: {others})" if others else ""
+            notes.append(f"I took “{mention.text}” to mean `{name}`{also}.")
     if kind == "join" and len(names) == 1 and context.table and context.table != names[0]:
         names.insert(0, context.table)
     if len(names) < _NEEDS.get(kind, 1):
@@ -313,13 +329,15 @@ def _phrase(reading: Reading) -> str:
     content = [i for i, t in enumerate(tokens) if not t.filler and t.low not in g.PHRASE_CUES]
     if not content:
         return ""
-    words = [t.text if not t.mended else t.low for t in tokens[content[0] : content[-1] + 1] if not t.punct]
-    return " ".join(words)
+    inner = {i for i in range(content[0], content[-1]) if tokens[i].low in ("of", "and", "&")}
+    return " ".join(
+        tokens[i].low if tokens[i].mended else tokens[i].text for i in sorted(set(content) | inner)
+    )
 
 
 def _column_question(reading: Reading, low: str) -> Intent:
     """Columns by a name (`find_columns`) or by a kind of value ("columns that hold money amounts")."""
-    phrase = _phrase(reading)
+    phrase = " ".join(t.low for t in reading.tokens if not t.punct and t.low not in g.COLUMN_STOP)
     words = phrase.lower().split()
     kind = next((g.VALUE_WORDS[w] for w in words if w in g.VALUE_WORDS), None)
     if kind is not None and not any(m.column for m in reading.mentions if m.text.lower() == phrase.lower()):

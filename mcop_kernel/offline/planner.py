@@ -66,12 +66,17 @@ def _relationships(intent: Intent, results: Sequence[ToolResult]) -> Step:
     hood = results[0]
     if not hood.found:
         return Step(answers.error_answer(intent, hood.content))
+    center = hood.content["table"]
     if len(results) == 1:
-        args: dict[str, Any] = {"tables": [hood.content["table"], *intent.tables[1:]]}
+        args: dict[str, Any] = {"tables": [center, *intent.tables[1:]]}
         if intent.what == "neighbourhood":
             args["mode"] = "neighbourhood"
-        return Step(calls=(ToolCall("show_er_diagram", args),))
-    return Step(graph_answers.relationships_answer(intent, hood.content, results[1].content))
+        calls = [ToolCall("show_er_diagram", args)]
+        apart = [t for t in intent.tables[1:2] if not graph_answers.directly_related(hood.content, t)]
+        calls += [ToolCall("find_join_path", {"start": center, "end": t}) for t in apart]
+        return Step(calls=tuple(calls))
+    path = results[2].content if len(results) > 2 and results[2].found else None
+    return Step(graph_answers.relationships_answer(intent, hood.content, results[1].content, path))
 
 
 def _term(intent: Intent, results: Sequence[ToolResult]) -> Step:

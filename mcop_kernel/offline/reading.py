@@ -9,29 +9,10 @@ from rapidfuzz import fuzz, process
 
 from ..catalog.models import TableType
 from . import grammar
-from .vocabulary import DISPLAY, EXACT, LOOSE, Vocabulary, singular, split_words
+from .vocabulary import DISPLAY, EXACT, PART, Vocabulary, singular, split_words
 
 _TOKEN = re.compile(
     r"""“([^”]+)”|"([^"]+)"|`([^`]+)`|(?<![\w'])'([^']+)'(?![\w'])|(\w[\w\-./']*)|([,;:?!()&])"""
-)
-_GRAMMAR_TYPOS = (
-    "table",
-    "tables",
-    "column",
-    "columns",
-    "relationship",
-    "relationships",
-    "lineage",
-    "owner",
-    "owners",
-    "steward",
-    "glossary",
-    "describe",
-    "downstream",
-    "upstream",
-    "references",
-    "certified",
-    "diagram",
 )
 MAX_SPAN = 5
 _IS_CONTRACTED = frozenset(["what", "who", "where", "it", "that", "there", "how", "here"])
@@ -68,6 +49,8 @@ class Mention:
     table_type: TableType | None = None
     mended: bool = False
     tied: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    """Other tables the span names nearly as well (a staging or source copy), for the reader to know."""
     """Tables named equally well (the same kind of match, the same rank) as the first, when not exactly."""
 
     @property
@@ -135,8 +118,8 @@ def _mend(token: Token, vocab: Vocabulary | None) -> Token:
     if low in grammar.VALUE_WORDS or low in grammar.CUES or low in grammar.NOT_TYPOS:
         return token
     best: tuple[str, float] | None = None
-    for choices in (_GRAMMAR_TYPOS, vocab.word_list):
-        found = process.extractOne(singular(low), choices, scorer=fuzz.ratio, score_cutoff=84)
+    for choices, cutoff in ((grammar.TYPO_TARGETS, 80), (vocab.word_list, 84)):
+        found = process.extractOne(singular(low), choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is None or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
             continue
         if best is None or found[1] > best[1]:
@@ -156,6 +139,12 @@ def read(question: str, vocab: Vocabulary) -> Reading:
         if name is not None and not token.punct and (token.quoted or not token.filler or "_" in token.text):
             reading.mentions.append(Mention(i, i + 1, token.text, tables=((EXACT, name),)))
             covered.add(i)
+        elif name is None and "_" in token.text and len(token.text) > 5:
+            close = process.extractOne(token.text.lower(), vocab.names, scorer=fuzz.ratio, score_cutoff=85)
+            if close is not None:
+                found = vocab.exact[close[0]]
+                reading.mentions.append(Mention(i, i + 1, token.text, ((EXACT, found),), mended=True))
+                covered.add(i)
     for size in range(min(MAX_SPAN, len(tokens)), 0, -1):
         for start in range(len(tokens) - size + 1):
             span = range(start, start + size)
@@ -173,15 +162,21 @@ def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Ment
     span = tokens[start:end]
     if any(t.punct for t in span) or all(t.filler for t in span):
         return None
-    if (span[0].filler and span[0].low not in grammar.TYPE_WORDS) or (
+    edged = (span[0].filler and span[0].low not in grammar.TYPE_WORDS) or (
         span[-1].filler and span[-1].low not in grammar.TYPE_WORDS
-    ):
+    )
+    if edged and (len(span) < 2 or span[0].low in grammar.FILLER - grammar.NAME_WORDS):
         return None
     text = " ".join(t.text for t in span)
     mended = any(t.mended for t in span)
     words = [singular(w) for t in span for w in (split_words(t.low) if not t.quoted else split_words(t.text))]
     span_key = " ".join(words)
     table_type: TableType | None = None
+    term = vocab.terms.get(span_key, "")
+    person = vocab.people.get(span_key, "") if not span[0].filler else ""
+    domain = vocab.domains.get(span_key, "")
+    area = vocab.areas.get(span_key, "")
+    column = span_key in vocab.columns
     tables = vocab.candidates(span_key)
     if not tables:
         typed = [t for t in span if t.low in grammar.TYPE_WORDS]
@@ -192,14 +187,14 @@ def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Ment
             tables = vocab.candidates(rest_key, table_type)
     if all(t.low in grammar.TYPE_WORDS or t.filler for t in span):
         tables = []
+    if edged:
+        tables = [t for t in tables if t[0] < PART]
+        if not tables:
+            return None
+        term = person = domain = area = ""
     if tables and tables[0][0] > DISPLAY and all(t.filler or t.low in grammar.CUES for t in span):
         tables = []
-    term = vocab.terms.get(span_key, "")
-    person = vocab.people.get(span_key, "") if not span[0].filler else ""
-    domain = vocab.domains.get(span_key, "")
-    area = vocab.areas.get(span_key, "")
-    column = span_key in vocab.columns
-    if tables and tables[0][0] > LOOSE and (domain or area):
+    if tables and tables[0][0] >= PART and (domain or area):
         tables = []
     if not (tables or term or person or domain or area or column):
         return None
@@ -207,8 +202,21 @@ def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Ment
     if len(tables) > 1 and tables[0][0] != EXACT:
         best = (tables[0][0], vocab.tables[tables[0][1]].rank)
         tied = tuple(n for q, n in tables if (q, vocab.tables[n].rank) == best)[:5]
+    others = tuple(n for q, n in tables[1:] if q < PART and n not in tied)[:4]
     return Mention(
-        start, end, text, tuple(tables[:8]), term, person, domain, area, column, table_type, mended, tied
+        start,
+        end,
+        text,
+        tuple(tables[:8]),
+        term,
+        person,
+        domain,
+        area,
+        column,
+        table_type,
+        mended,
+        tied,
+        others,
     )
 
 

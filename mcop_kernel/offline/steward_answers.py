@@ -270,10 +270,12 @@ def classified_answer(intent: Intent, result: Result) -> str:
     what = f"classified “{label}”" if label else "with a classification"
     if not tables and not columns:
         return str(result.get("note") or f"Nothing in the catalog is {what}.")
-    lines = [
-        f"{count(len(tables), 'table')} and "
-        f"{count(int(result.get('count', len(columns))), 'column')} are {what}:"
-    ]
+    n_tables = int(result.get("tables_count", len(tables)))
+    n_columns = int(result.get("columns_count", len(columns)))
+    lines = [f"{count(n_tables, 'table')} and {count(n_columns, 'column')} are {what}."]
+    if n_tables == len(tables) and n_columns == len(columns):
+        holding = {t["name"] for t in tables} | {c["table"] for c in columns}
+        lines[0] += f" They sit in {count(len(holding), 'table')} in all:"
     if tables:
         lines += ["", *[f"- `{t['name']}` ({t['classification']})" for t in tables[:_SHOWN]]]
     if columns:

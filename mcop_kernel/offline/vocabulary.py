@@ -15,9 +15,10 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z0-9]+")
 _RANK: dict[str, int] = {"FACT": 0, "DIMENSION": 0, "TABLE": 0, "VIEW": 1, "STAGING": 2, "SOURCE": 3}
 """Marts first: "purchase order" means the fact table, not its staging copy or the source-system table."""
 
-EXACT, DISPLAY, LOOSE, PART, TERM = 0, 1, 2, 3, 4
+EXACT, DISPLAY, LOOSE, PART, TERM = 0, 10, 20, 30, 40
 """How a key names a table, best first: its name, its display name, its name without the catalog's
-common prefixes, the tail of that, a glossary term whose name is the table's display name."""
+common prefixes (LOOSE + one for each prefix word dropped beyond the first), the tail of that, a
+glossary term whose name is the table's display name."""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -69,6 +70,7 @@ class Vocabulary:
     columns: dict[str, int] = field(default_factory=Counter)
     words: set[str] = field(default_factory=set)
     word_list: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
     prefixes: frozenset[str] = frozenset()
     examples: dict[str, str] = field(default_factory=dict)
 
@@ -129,11 +131,10 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
         if table.display_name and table.display_name != table.name:
             _add(vocab, key(table.display_name), table.name, DISPLAY)
             display_of[key(table.display_name)].append(table.name)
-        core = _core(words, vocab.prefixes)
-        for start in range(len(core)):
-            _add(
-                vocab, " ".join(singular(w) for w in core[start:]), table.name, LOOSE if start == 0 else PART
-            )
+        core_start = len(words) - len(_core(words, vocab.prefixes))
+        for start in range(1, len(words)):
+            quality = LOOSE + start - 1 if start <= core_start else PART
+            _add(vocab, " ".join(singular(w) for w in words[start:]), table.name, quality)
         if len(words) > 1 and words[0] in vocab.prefixes:
             area_counts[words[0]] += 1
         column_names.update(column.name for column in table.columns)
@@ -164,6 +165,7 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
     for mapping in (vocab.domains, vocab.areas, vocab.people):
         for name in mapping:
             vocab.words.update(name.split())
+    vocab.names = sorted(vocab.exact)
     vocab.word_list = sorted(w for w in vocab.words if len(w) > 3 and not w.isdigit())
     vocab.examples = _examples(vocab, snapshot)
     return vocab
