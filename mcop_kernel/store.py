@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,6 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,24 +87,86 @@ CREATE TABLE IF NOT EXISTS exchange (
 """
 
 
+class StoreError(RuntimeError):
+    """The session store cannot be used; the message names the file and says why."""
+
+
+class _Damaged(Exception):
+    """The file is not a SQLite database, or its pages are damaged."""
+
+
+_DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 class SQLiteStore:
     """Sessions in one SQLite file (the default). Safe to share between threads and processes.
 
     One connection serves every call, one call at a time: opening a connection per call cost about
     a millisecond (and a WAL checkpoint whenever the last one closed). The file is in WAL mode with
     `synchronous=NORMAL`: a crash of the process loses nothing; a power cut may lose the last answers.
+
+    A file that is not a SQLite database, or one whose pages are damaged (SQLite's `quick_check`),
+    is moved aside as `NAME.corrupt-TIMESTAMP` with one warning naming both files, and the store
+    starts empty; `recovered_from` then names the moved file. A file that cannot be opened or moved
+    raises StoreError.
     """
 
     def __init__(self, path: str | Path):
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        self.recovered_from: Path | None = None
         self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = self._open()
+            except _Damaged as exc:
+                self.recovered_from = self._move_aside()
+                log.warning(
+                    "The session store %s is damaged (%s): moved it to %s and started a new one",
+                    self.path,
+                    exc,
+                    self.recovered_from,
+                )
+                self._db = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"The session store {self.path} cannot be used: {exc}") from None
         self._finalizer = weakref.finalize(self, self._db.close)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to a sound file with the schema in place; _Damaged when the file is not."""
+        db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        try:
+            [(verdict,)] = db.execute("PRAGMA quick_check(1)").fetchall()
+            if verdict != "ok":
+                raise _Damaged(f"database disk image is malformed: {verdict.splitlines()[-1]}")
+            with db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if exc.sqlite_errorcode in _DAMAGED:
+                raise _Damaged(str(exc)) from None
+            raise
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self) -> Path:
+        """Rename the damaged file (and its -wal and -shm files) to NAME.corrupt-TIMESTAMP."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for n in range(1, 1000):
+            if not target.exists():
+                break
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        self.path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            companion = self.path.with_name(self.path.name + suffix)
+            if companion.exists():
+                companion.rename(target.with_name(target.name + suffix))
+        return target
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

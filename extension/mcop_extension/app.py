@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
@@ -17,7 +18,7 @@ from mcop_kernel.config import ConfigError, model_label, session_config
 from mcop_kernel.connection import ConnectionSettings, StreamConnection
 from mcop_kernel.registry import SessionRegistry
 from mcop_kernel.secrets import redact, redact_logs
-from mcop_kernel.store import SQLiteStore, default_store_path
+from mcop_kernel.store import SQLiteStore, StoreError, default_store_path
 
 from .assets import MERMAID, mermaid_dirs
 from .handlers import AGUIHandler, InfoHandler, TranscriptHandler, WebSocketHandler
@@ -32,6 +33,9 @@ class ExplorerService:
     model: str
     catalog: str
     default_protocol: int
+    store: dict[str, str | None]
+    """Where sessions are kept (`path`), and where a damaged file found there was moved
+    (`recovered_from`, else None)."""
     window: float
     stall_timeout: float
     max_frame_bytes: int
@@ -54,6 +58,7 @@ class ExplorerService:
             "default_protocol": self.default_protocol,
             "ready": self.problem is None,
             "problem": self.problem,
+            "store": self.store,
         }
 
 
@@ -104,21 +109,22 @@ class MCOPExtension(ExtensionApp):
     def initialize_settings(self) -> None:
         redact_logs(self.log, *([self.serverapp.log] if self.serverapp is not None else []))
         sessions, problem = None, None
+        path = Path(self.store_path or default_store_path()).expanduser()
+        store_info: dict[str, str | None] = {"path": str(path), "recovered_from": None}
         try:
-            config = session_config(
-                self.model,
-                self.catalog,
-                SQLiteStore(self.store_path or default_store_path()),
-                self.answer_timeout,
-            )
+            store = SQLiteStore(path)
+            if store.recovered_from is not None:
+                store_info["recovered_from"] = str(store.recovered_from)
+            config = session_config(self.model, self.catalog, store, self.answer_timeout)
             config.max_queued, config.max_question_chars = self.max_queued, self.max_question_chars
             sessions = SessionRegistry(config)
-        except ConfigError as exc:
+        except (ConfigError, StoreError) as exc:
             problem = redact(str(exc))
             self.log.error("MCOP Explorer is not ready: %s", problem)
         self.service = ExplorerService(
             sessions=sessions,
             problem=problem,
+            store=store_info,
             model=redact(model_label(self.model)),
             catalog=redact(self.catalog),
             default_protocol=self.default_protocol,
@@ -145,9 +151,15 @@ class MCOPExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         """End running answers cleanly: their clients are sent an error message before the server
         stops; what was said is on disk already."""
-        if self.service.sessions is not None:
-            await self.service.sessions.close()
-            self.service.sessions.config.store.close()
-        senders = [asyncio.ensure_future(c.wait_closed()) for c in self.service.connections]
+        service: ExplorerService | None = getattr(self, "service", None)
+        if service is None:  # the extension never started: nothing to stop
+            return
+        if service.sessions is not None:
+            await service.sessions.close()
+            try:
+                service.sessions.config.store.close()
+            except Exception:
+                self.log.exception("MCOP Explorer could not close its session store")
+        senders = [asyncio.ensure_future(c.wait_closed()) for c in service.connections]
         if senders:
             await asyncio.wait(senders, timeout=SHUTDOWN_GRACE)

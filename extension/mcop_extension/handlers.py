@@ -140,7 +140,12 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
         super().open()
         self.set_nodelay(True)
         assert self.service.sessions is not None
-        session = await self.service.sessions.get(self.user_key, session_id)
+        try:
+            session = await self.service.sessions.get(self.user_key, session_id)
+        except Exception as exc:  # the store failed while the server ran
+            self.log.error("MCOP Explorer could not open session %s: %s", session_id, exc)
+            self.close(1011, "The session could not be read from the session store.")
+            return
         self.connection = StreamConnection(
             session, self._send, self.service.connection_settings(self.version), on_stall=self.close
         )
@@ -226,6 +231,9 @@ class TranscriptHandler(_ExplorerHandler, APIHandler):
         self.check_session_id(session_id)
         if self.service.sessions is None:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
-        busy, transcript = await self.service.sessions.transcript(self.user_key, session_id)
+        try:
+            busy, transcript = await self.service.sessions.transcript(self.user_key, session_id)
+        except Exception as exc:  # the store failed while the server ran
+            raise web.HTTPError(503, f"The session store could not be read: {redact(str(exc))}") from None
         exchanges: list[dict[str, Any]] = [dataclasses.asdict(x) for x in transcript]
         self.finish(json.dumps({"session_id": session_id, "busy": busy, "exchanges": exchanges}))
