@@ -11,6 +11,7 @@ other fails CI.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import sys
 import tempfile
@@ -110,7 +111,7 @@ def test_truth_comes_from_sqlite_itself(tmp_path: Path) -> None:
     """The ground truth sees what SQLite records: a column-level UNIQUE makes a one-to-one, a NULL
     foreign key is optional, FTS shadow tables and sqlite_sequence are not tables."""
     facts = sqlite_facts(build(tmp_path / "app.sqlite"), "synthetic")
-    with sqlite3.connect(tmp_path / "app.sqlite") as con:
+    with contextlib.closing(sqlite3.connect(tmp_path / "app.sqlite")) as con:
         stored = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"sqlite_sequence", "shop_product_fts_data", "shop_product_fts_idx"} <= stored
     assert not {"sqlite_sequence", "shop_product_fts_data", "shop_product_fts_idx"} & set(facts.tables)
