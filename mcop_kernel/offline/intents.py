@@ -7,7 +7,8 @@ from typing import Literal
 
 from ..catalog.models import LineageDirection, TableType
 from . import grammar as g
-from .reading import Mention, Reading, read, read_without_catalog
+from . import value_kinds
+from .reading import Mention, Reading, column_phrase, phrase_of, read, read_without_catalog, refers_back
 from .vocabulary import EXACT, Vocabulary
 
 IntentKind = Literal[
@@ -120,7 +121,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return Intent("help", greeting=_greeting(low))
     low = rest or low
     tables = [m for m in reading.mentions if m.tables]
-    refers = _refers(reading)
+    refers = refers_back(reading)
     table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
     term = next((m.term if m.mended else m.text for m in reading.mentions if m.term), "")
     person = next((m.person for m in reading.mentions if m.person and not m.tables), "")
@@ -220,7 +221,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     if g.FOLLOW_UP.search(low) and tables:
         return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
     if g.TERM.search(low) and (term or not tables or vocab is None):
-        phrase = term or _phrase(reading)
+        phrase = term or phrase_of(reading)
         return Intent("term", phrase=phrase) if phrase else Intent("clarify", asked="term")
     if (
         g.WHAT_IS.search(low)
@@ -234,7 +235,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     ):
         if (domain or area) and g.SCOPE_TABLE.search(low):
             return Intent("list", table_type=table_type, domain=domain, area=area)
-        phrase = _phrase(reading)
+        phrase = phrase_of(reading)
         if not phrase:
             return Intent("clarify", asked="search")
         scope: SearchScope | None = "table" if g.SCOPE_TABLE.search(low) else None
@@ -249,25 +250,11 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return table_intent("describe")
     if term:
         return Intent("term", phrase=term)
-    if g.WHAT_IS.search(low) and (words := _phrase(reading)):
+    if g.WHAT_IS.search(low) and (words := phrase_of(reading)):
         return Intent("term", phrase=words)
     if refers:
         return Intent("clarify", asked=_asked(low))
-    return Intent("help", phrase=_phrase(reading))
-
-
-def _refers(reading: Reading) -> bool:
-    """`it`, `its`, or `this`/`that` standing for a table (`this table`, `that one`, `who owns that?`)."""
-    tokens = reading.tokens
-    for i, token in enumerate(tokens):
-        if token.quoted or token.low not in g.PRONOUNS:
-            continue
-        if token.low not in ("this", "that", "same"):
-            return True
-        after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if after is None or after.punct or after.low in ("table", "one"):
-            return True
-    return False
+    return Intent("help", phrase=phrase_of(reading))
 
 
 def _asked(low: str) -> IntentKind:
@@ -320,26 +307,11 @@ def _what_tells(vocab: Vocabulary, name: str) -> str:
     return f"{told}: {facts.description}" if facts.description else told
 
 
-def _phrase(reading: Reading) -> str:
-    """The question's content words, from the first to the last (a search query or a term)."""
-    quoted = [t.text for t in reading.tokens if t.quoted]
-    if quoted:
-        return quoted[0]
-    tokens = reading.tokens
-    content = [i for i, t in enumerate(tokens) if not t.filler and t.low not in g.PHRASE_CUES]
-    if not content:
-        return ""
-    inner = {i for i in range(content[0], content[-1]) if tokens[i].low in ("of", "and", "&")}
-    return " ".join(
-        tokens[i].low if tokens[i].mended else tokens[i].text for i in sorted(set(content) | inner)
-    )
-
-
 def _column_question(reading: Reading, low: str) -> Intent:
     """Columns by a name (`find_columns`) or by a kind of value ("columns that hold money amounts")."""
-    phrase = " ".join(t.low for t in reading.tokens if not t.punct and t.low not in g.COLUMN_STOP)
+    phrase = column_phrase(reading)
     words = phrase.lower().split()
-    kind = next((g.VALUE_WORDS[w] for w in words if w in g.VALUE_WORDS), None)
+    kind = next((value_kinds.VALUE_WORDS[w] for w in words if w in value_kinds.VALUE_WORDS), None)
     if kind is not None and not any(m.column for m in reading.mentions if m.text.lower() == phrase.lower()):
         return Intent("column_kind", what=kind, phrase=phrase)
     if not phrase:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic_ai.messages import ModelMessage
 
-from . import answers, grammar, graph_answers, steward_answers
+from . import answers, catalog_answers, graph_answers, steward_answers, value_kinds
 from .conversation import Step, ToolCall, ToolResult, read_context, read_conversation
 from .intents import Intent, IntentKind, parse_question
 from .vocabulary import Vocabulary
@@ -97,7 +97,7 @@ def _count(intent: Intent, results: Sequence[ToolResult]) -> Step:
     summary = results[0]
     if not summary.found:
         return Step(answers.error_answer(intent, summary.content))
-    text = steward_answers.count_answer(intent, summary.content)
+    text = catalog_answers.count_answer(intent, summary.content)
     if intent.order == "list" and len(results) == 1:
         return Step(calls=(ToolCall("list_tables", _list_args(intent)),))
     if len(results) > 1:
@@ -107,7 +107,7 @@ def _count(intent: Intent, results: Sequence[ToolResult]) -> Step:
 
 def _column_kind(intent: Intent, results: Sequence[ToolResult]) -> Step:
     if not results:
-        names, _types = grammar.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
+        names, _types = value_kinds.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
         own = [w.rstrip("s") for w in intent.phrase.lower().split() if w.rstrip("s") in names]
         wanted = list(dict.fromkeys([*own, *names]))[:5]
         return Step(calls=tuple(ToolCall("find_columns", {"name": w}) for w in wanted))
@@ -141,12 +141,12 @@ _SCRIPTS: dict[IntentKind, _Script] = {
     "list": _single("list_tables", _list_args, answers.list_answer),
     "count": _count,
     "describe": _single("describe_table", _table, lambda _, c: answers.describe_answer(c)),
-    "keys": _single("get_keys", _table, steward_answers.keys_answer),
+    "keys": _single("get_keys", _table, catalog_answers.keys_answer),
     "references": _single("table_references", _table, graph_answers.references_answer),
     "rel_kind": _single("find_relationships_of_kind", lambda i: {"kind": i.what}, graph_answers.kind_answer),
-    "lacking": _single("find_tables_lacking", lambda i: {"what": i.what}, steward_answers.lacking_answer),
-    "coverage": _single("documentation_coverage", lambda _: {}, steward_answers.coverage_answer),
-    "largest": _single("largest_tables", lambda _: {}, steward_answers.largest_answer),
+    "lacking": _single("find_tables_lacking", lambda i: {"what": i.what}, catalog_answers.lacking_answer),
+    "coverage": _single("documentation_coverage", lambda _: {}, catalog_answers.coverage_answer),
+    "largest": _single("largest_tables", lambda _: {}, catalog_answers.largest_answer),
     "find_columns": _single("find_columns", lambda i: {"name": i.phrase}, steward_answers.columns_answer),
     "column_kind": _column_kind,
     "search": _single("search_catalog", _search_args, answers.search_answer),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from ..catalog.models import TableType
-from . import grammar
+from . import grammar, value_kinds
 from .vocabulary import DISPLAY, EXACT, PART, Vocabulary, singular, split_words
 
 _TOKEN = re.compile(
@@ -115,7 +115,7 @@ def _mend(token: Token, vocab: Vocabulary | None) -> Token:
         return token
     if low in vocab.exact or singular(low) in vocab.words or low in vocab.words:
         return token
-    if low in grammar.VALUE_WORDS or low in grammar.CUES or low in grammar.NOT_TYPOS:
+    if low in value_kinds.VALUE_WORDS or low in grammar.CUES or low in grammar.NOT_TYPOS:
         return token
     best: tuple[str, float] | None = None
     for choices, cutoff in ((grammar.TYPO_TARGETS, 80), (vocab.word_list, 84)):
@@ -127,6 +127,40 @@ def _mend(token: Token, vocab: Vocabulary | None) -> Token:
     if best is None:
         return token
     return Token(token.text, best[0], mended=True)
+
+
+def refers_back(reading: Reading) -> bool:
+    """`it`, `its`, or `this`/`that` standing for a table (`this table`, `that one`, `who owns that?`)."""
+    tokens = reading.tokens
+    for i, token in enumerate(tokens):
+        if token.quoted or token.low not in grammar.PRONOUNS:
+            continue
+        if token.low not in ("this", "that", "same"):
+            return True
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after is None or after.punct or after.low in ("table", "one"):
+            return True
+    return False
+
+
+def phrase_of(reading: Reading) -> str:
+    """The question's content words, from the first to the last (a search query or a term)."""
+    quoted = [t.text for t in reading.tokens if t.quoted]
+    if quoted:
+        return quoted[0]
+    tokens = reading.tokens
+    content = [i for i, t in enumerate(tokens) if not t.filler and t.low not in grammar.PHRASE_CUES]
+    if not content:
+        return ""
+    inner = {i for i in range(content[0], content[-1]) if tokens[i].low in ("of", "and", "&")}
+    return " ".join(
+        tokens[i].low if tokens[i].mended else tokens[i].text for i in sorted(set(content) | inner)
+    )
+
+
+def column_phrase(reading: Reading) -> str:
+    """The words of a question about columns that name the column asked for ("email", "money amounts")."""
+    return " ".join(t.low for t in reading.tokens if not t.punct and t.low not in grammar.COLUMN_STOP)
 
 
 def read(question: str, vocab: Vocabulary) -> Reading:

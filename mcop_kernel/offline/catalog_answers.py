@@ -1,0 +1,147 @@
+"""The offline model's answers about the whole catalog (counts, debt, coverage, size) and table keys."""
+
+from __future__ import annotations
+
+from .answers import Result, and_list, count
+from .intents import Intent
+from .steward_answers import be, names_list, unknown_note
+
+_LACKING = {
+    "foreign_keys": "no foreign keys of their own (they reference no other table)",
+    "owner": "no owner recorded",
+    "steward": "no data steward recorded",
+    "description": "no description",
+    "primary_key": "no primary key",
+    "terms": "no glossary terms linked to their columns",
+}
+_HAVE = {
+    "foreign_keys": "have a foreign key",
+    "owner": "have an owner",
+    "steward": "have a steward",
+    "description": "have a description",
+    "primary_key": "have a primary key",
+    "terms": "have a glossary term",
+}
+
+
+def count_answer(intent: Intent, summary: Result) -> str:
+    """The number first, then what it is made of."""
+    tables, by_type = int(summary.get("tables", 0)), dict(summary.get("by_type") or {})
+    if intent.what == "columns":
+        columns = count(int(summary.get("columns", 0)), "column")
+        return f"The catalog has **{columns}** across {count(tables, 'table')}."
+    if intent.what == "foreign_keys":
+        keys = count(int(summary.get("foreign_keys", 0)), "foreign key")
+        return f"The catalog records **{keys}** between {count(tables, 'table')}."
+    if intent.table_type:
+        n = int(by_type.get(intent.table_type, 0))
+        return f"There {be(n)} **{count(n, intent.table_type + ' table')}** (of {tables} in all)."
+    for group, label in (("domains", "domain"), ("areas", "area"), ("schemas", "schema")):
+        wanted = intent.domain if group == "domains" else intent.area
+        for entry in summary.get(group) or []:
+            if wanted and str(entry.get("name", "")).lower() == wanted.lower():
+                n = int(entry.get("tables", 0))
+                return f"There {be(n)} **{count(n, 'table')}** in the {entry['name']} {label}."
+    kinds = ", ".join(f"{n} {t}" for t, n in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))
+    kinds = kinds if len(by_type) > 1 else ""
+    lines = [
+        f"There are **{count(tables, 'table')}** in {summary.get('title') or 'the catalog'}"
+        + (f": {kinds}." if kinds else ".")
+    ]
+    facts = [
+        count(int(summary.get("columns", 0)), "column"),
+        count(int(summary.get("foreign_keys", 0)), "foreign key"),
+        count(int(summary.get("terms", 0)), "glossary term"),
+        count(int(summary.get("lineage_edges", 0)), "lineage flow"),
+    ]
+    lines.append("It also records " + and_list(facts) + ".")
+    domains = [f"{d['name']} ({d['tables']})" for d in summary.get("domains") or [] if d.get("name")]
+    if domains:
+        lines.append("Domains: " + ", ".join(domains[:10]) + ".")
+    areas = [f"{a['name']} ({a['tables']})" for a in summary.get("areas") or []]
+    if areas:
+        lines.append("Areas by name prefix: " + ", ".join(areas[:12]) + ".")
+    return "\n".join(lines)
+
+
+def keys_answer(intent: Intent, keys: Result) -> str:
+    table, pk = keys["table"], list(keys.get("primary_key") or [])
+    if pk:
+        cols = and_list([f"`{c}`" for c in pk])
+        grain = "one row per value of" if len(pk) == 1 else "one row per combination of"
+        lines = [f"The primary key of `{table}` is {cols}: {grain} {cols}."]
+    else:
+        lines = [f"`{table}` has no primary key recorded."]
+    for unique in keys.get("unique") or []:
+        lines.append(f"- Unique: {', '.join(f'`{c}`' for c in unique)}")
+    fks = keys.get("foreign_keys") or []
+    if fks:
+        lines.append(f"It has {count(len(fks), 'foreign key')}:")
+        lines += [
+            f"- {', '.join(f'`{c}`' for c in fk.get('columns', []))} → `{fk['table']}`"
+            + (" (optional)" if fk.get("optional") else "")
+            for fk in fks
+        ]
+    return "\n".join(lines)
+
+
+def lacking_answer(intent: Intent, result: Result) -> str:
+    what, tables = str(result.get("what") or intent.what), list(result.get("tables") or [])
+    note = unknown_note(result)
+    if result.get("unknown") and not tables:
+        return note or f"This catalog does not record {what.replace('_', ' ')} at all."
+    total, n = int(result.get("total", 0)), int(result.get("count", len(tables)))
+    coverage = result.get("coverage")
+    share = (
+        f" {round(float(coverage) * 100)}% of tables {_HAVE.get(what, 'have it')}."
+        if coverage is not None
+        else ""
+    )
+    if n == 0:
+        return f"All {count(total, 'table')} {_HAVE.get(what, 'have it')}: none lacks it."
+    head = f"**{n} of {total}** tables have {_LACKING.get(what, 'none')}.{share}"
+    if what == "foreign_keys" and result.get("unreferenced") is not None:
+        alone = int(result["unreferenced"])
+        head += f" {alone} of them {'is' if alone == 1 else 'are'} not referenced by any table either."
+    return "\n".join([head + (f" {note}" if note else ""), "", *names_list(tables, n)])
+
+
+def coverage_answer(intent: Intent, result: Result) -> str:
+    rows = [
+        ("table descriptions", "table_descriptions"),
+        ("column descriptions", "column_descriptions"),
+        ("owners", "owners"),
+        ("stewards", "stewards"),
+        ("columns linked to a glossary term", "terms_linked"),
+    ]
+    lines = [
+        f"Documentation coverage over {count(int(result.get('tables', 0)), 'table')} and "
+        f"{count(int(result.get('columns', 0)), 'column')}:",
+        "",
+    ]
+    unknown = set(result.get("unknown") or [])
+    for label, k in rows:
+        value = result.get(k)
+        if value is None or k in unknown:
+            lines.append(f"- {label}: not recorded by this catalog")
+        else:
+            lines.append(f"- {label}: {round(float(value) * 100)}%")
+    if result.get("note"):
+        lines += ["", str(result["note"])]
+    return "\n".join(lines)
+
+
+def largest_answer(intent: Intent, result: Result) -> str:
+    tables = list(result.get("tables") or [])
+    if not tables:
+        return (
+            unknown_note(result)
+            or "This catalog records no row counts, so I can't tell which tables are largest."
+        )
+    lines = [
+        f"The largest tables by row count ({result.get('known', len(tables))} of "
+        f"{result.get('total', '?')} tables have a count):",
+        "",
+    ]
+    lines += [f"{n}. `{t['name']}` — {int(t['row_count']):,} rows" for n, t in enumerate(tables, 1)]
+    return "\n".join(lines)
