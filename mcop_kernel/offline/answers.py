@@ -19,7 +19,9 @@ def capabilities(intent: Intent) -> str:
         "questions "
         "against this catalog's own names and answer them from the catalog. You can ask me, for example:",
         "",
-        "- **What is here**: “Show me all tables”, “How many tables are there?”, “List fact tables”"
+        "- **What is here**: “Show me all tables”, “How many tables are there?”"
+        + (f", “List {ex['type'].lower()} tables”" if "type" in ex else "")
+        + (f", “List the {ex['area']} tables”" if "area" in ex else "")
         + (f", “Tables in the {ex['domain']} domain”" if "domain" in ex else ""),
         f"- **About a table**: “Describe {table}”, “What is the primary key of {table}?”, “Who owns "
         f"{table}?”",
@@ -147,7 +149,8 @@ def list_answer(intent: Intent, page: Result) -> str:
 
 def describe_answer(table: Result) -> str:
     name = table["name"]
-    facts = ", ".join(x for x in (f"{table.get('type', '')} table", _domain(table), table.get("status")) if x)
+    kind = "table" if table.get("type") in ("TABLE", None, "") else f"{table['type']} table"
+    facts = ", ".join(x for x in (kind, _domain(table), table.get("status")) if x)
     lines = [f"**`{name}`** — {table.get('display_name') or name} ({facts})"]
     if table.get("description"):
         lines += ["", str(table["description"])]

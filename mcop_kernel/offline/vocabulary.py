@@ -204,6 +204,9 @@ def _examples(vocab: Vocabulary, snapshot: CatalogSnapshot) -> dict[str, str]:
         examples["domain"] = domains.most_common(1)[0][0]
     if vocab.areas:
         examples["area"] = sorted(vocab.areas.values())[0]
+    modelled = Counter(t.type for t in vocab.tables.values() if t.type in ("FACT", "DIMENSION"))
+    if modelled:
+        examples["type"] = modelled.most_common(1)[0][0]
     return examples
 
 
