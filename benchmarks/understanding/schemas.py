@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "schemas"
 STEP_TIMEOUT_S = 900
+DJANGO = "Django==5.2.19"
+"""Versions are pinned so that every machine migrates the same schema (the figures depend on it)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ _CONTRIB = (
 APPS: dict[str, App] = {
     "oscar": App(
         name="oscar",
-        requirements=("django-oscar",),
+        requirements=("django-oscar==4.2.1", DJANGO),
         installed_apps=(
             *_CONTRIB,
             "oscar.config.Shop",
@@ -89,7 +91,7 @@ APPS: dict[str, App] = {
     ),
     "wagtail": App(
         name="wagtail",
-        requirements=("wagtail",),
+        requirements=("wagtail==8.0.1", DJANGO),
         installed_apps=(
             *_CONTRIB[:5],
             "wagtail.contrib.forms",
@@ -110,7 +112,7 @@ APPS: dict[str, App] = {
     ),
     "helpdesk": App(
         name="helpdesk",
-        requirements=("django-helpdesk[teams]",),
+        requirements=("django-helpdesk[teams]==2.6.1", DJANGO),
         installed_apps=(
             *_CONTRIB[:6],
             "django.contrib.humanize",
