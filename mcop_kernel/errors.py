@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from .secrets import redact
 
 
-class ConfigError(ValueError):
-    """A model or catalog setting that cannot be used; the message says how to fix it.
-
-    IPython shows it as one line, not a traceback: the mistake is in a setting, not in the code."""
+class OneLineError(Exception):
+    """A mistake in a setting or a server out of reach, not in the code: IPython shows it as one
+    line (its message says what to do), not as a traceback."""
 
     def _render_traceback_(self) -> list[str]:
         return [f"{type(self).__name__}: {self}"]
+
+
+class ConfigError(OneLineError, ValueError):
+    """A model or catalog setting that cannot be used; the message says how to fix it."""
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:

@@ -22,6 +22,7 @@ from tornado.websocket import (
     websocket_connect,
 )
 
+from .errors import OneLineError
 from .protocol import (
     FINAL_KINDS,
     AgentEvent,
@@ -38,7 +39,7 @@ CONNECT_TIMEOUT = 10.0
 _ERROR_CODES: frozenset[str] = frozenset(typing.get_args(ErrorCode))
 
 
-class ServerConnectionError(ConnectionError):
+class ServerConnectionError(OneLineError, ConnectionError):
     """The server cannot be reached or refused the connection; the message says which and what to do."""
 
 
@@ -129,7 +130,8 @@ class RemoteSession:
         except (OSError, StreamClosedError, WebSocketError, TimeoutError) as exc:
             reason = "no answer" if isinstance(exc, TimeoutError) else str(exc) or type(exc).__name__
             raise ServerConnectionError(
-                f"Cannot reach the Jupyter server at {self.address.url} ({reason})."
+                f"Cannot reach the Jupyter server at {self.address.url} ({reason}). Is it running? "
+                "`jupyter server list` shows the servers running here, with their URLs."
             ) from None
         if ws.protocol is not None and ws.protocol.stream is not None:
             ws.protocol.stream.set_nodelay(True)  # else Nagle holds small messages back (FIELD-NOTES)

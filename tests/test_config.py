@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from pydantic_ai.models.function import FunctionModel
 from pydantic_ai.models.openai import OpenAIChatModel
@@ -73,3 +75,21 @@ def test_a_setting_mistake_shows_in_ipython_as_one_line(
         InteractiveShell.clear_instance()
     shown = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert shown == ["ConfigError: The model 'openai:gpt-4o' needs OPENAI_API_KEY set in the environment."]
+
+
+def test_a_server_out_of_reach_shows_in_ipython_as_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    with socket.socket() as probe:  # a port on 127.0.0.1 that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell(f"from mcop_kernel import Explorer\nExplorer.connect('http://127.0.0.1:{port}/')")
+    finally:
+        InteractiveShell.clear_instance()
+    [shown] = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert shown.startswith(
+        f"ServerConnectionError: Cannot reach the Jupyter server at http://127.0.0.1:{port}/"
+    )
+    assert "Is it running?" in shown
