@@ -45,8 +45,10 @@ def cases(facts: CatalogFacts, seed: int = SEED, per_family: int = PER_FAMILY) -
     families = dict(SCHEMA_FAMILIES)
     extra = STEWARD_FAMILIES if facts.has_steward_metadata else {}
     for name in sorted({*families, *extra}):
+        # a family only the sample can be asked gets twice the cases, to weigh like the others
+        count = per_family if name in families else 2 * per_family
         for make in (families.get(name), extra.get(name)):
             if make is not None:
                 rng = random.Random(f"{seed}:{facts.label}:{name}:{make.__name__}")
-                out.extend(make(facts, rng, per_family))
+                out.extend(make(facts, rng, count))
     return out
