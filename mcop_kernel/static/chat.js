@@ -556,9 +556,14 @@ const FIT_PADDING = 8;
  * until the user zooms or pans it stays fitted to the viewport's width as the viewport resizes.
  */
 class PanZoom {
-  constructor(viewport, onChange) {
+  /** `wheel`: 'always' zooms on every wheel turn (the full-size view); 'engaged' only once the view
+   * has focus or with Ctrl/⌘ (a pinch), so that scrolling the notebook past the canvas still scrolls
+   * it, and calls `onHint` instead. */
+  constructor(viewport, onChange, { wheel = 'always', onHint = null } = {}) {
     this.viewport = viewport;
     this.onChange = onChange;
+    this.wheel = wheel;
+    this.onHint = onHint;
     this.svg = null;
     this.width = 0; // the SVG's own size (its viewBox)
     this.height = 0;
@@ -673,6 +678,12 @@ class PanZoom {
 
   onWheel(event) {
     if (!this.svg) return;
+    const active = this.viewport.ownerDocument.activeElement;
+    const engaged = this.wheel === 'always' || event.ctrlKey || event.metaKey || this.viewport.contains(active);
+    if (!engaged) {
+      this.onHint?.();
+      return; // the page scrolls
+    }
     event.preventDefault();
     const rect = this.viewport.getBoundingClientRect();
     const lines = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? 400 : 1;
@@ -834,7 +845,11 @@ class ChatView {
     this.canvas = el(d, 'div', { className: 'mcop-canvas', 'data-testid': 'canvas', 'data-state': 'empty' });
     this.canvasNote = el(d, 'p', { className: 'mcop-canvas-note', 'data-testid': 'canvas-note', text: 'No diagram yet: ask for relationships or lineage.' });
     this.canvasDrawing = this.viewport('canvas-viewport');
-    this.pz = new PanZoom(this.canvasDrawing, () => this.showZoom(this.pz, this.zoomLevel));
+    this.wheelHint = el(d, 'div', { className: 'mcop-hint', 'data-testid': 'wheel-hint', text: 'Click the diagram to zoom with the wheel (or hold Ctrl)' });
+    this.wheelHint.hidden = true;
+    this.pz = new PanZoom(this.canvasDrawing, () => this.showZoom(this.pz, this.zoomLevel), {
+      wheel: 'engaged', onHint: () => this.hint(),
+    });
     const { bar: zoomBar, level } = this.zoomBar(() => this.pz);
     this.zoomLevel = level;
     this.expandButton = el(d, 'button', { className: 'mcop-tool-button', 'data-testid': 'expand-button', type: 'button', text: '⤢ Full size', title: 'Open the diagram full size (Escape closes)' });
@@ -842,7 +857,7 @@ class ChatView {
     zoomBar.append(this.expandButton);
     const stage = el(d, 'div', { className: 'mcop-stage' });
     const view = el(d, 'div', { className: 'mcop-view' });
-    view.append(this.canvasDrawing);
+    view.append(this.canvasDrawing, this.wheelHint);
     stage.append(zoomBar, view);
     this.sourceBox = el(d, 'details', { className: 'mcop-source' });
     this.sourceBox.append(el(d, 'summary', { text: 'Mermaid source' }));
@@ -891,6 +906,12 @@ class ChatView {
       button('zoom-fit', 'Fit', 'Fit to width (0)', (pz) => pz.fit()),
     );
     return { bar, level };
+  }
+
+  hint() {
+    this.wheelHint.hidden = false;
+    clearTimeout(this.hintTimer);
+    this.hintTimer = setTimeout(() => { this.wheelHint.hidden = true; }, 1500);
   }
 
   showZoom(pz, level) {
@@ -1567,6 +1588,7 @@ class ChatView {
     if (this.frame !== null) cancelFrame(this.frame);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     if (this.themeTimer !== null) clearTimeout(this.themeTimer);
+    clearTimeout(this.hintTimer);
     this.themeWatch?.disconnect();
     this.closeFull();
     this.pz.dispose();

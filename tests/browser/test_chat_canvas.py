@@ -139,6 +139,12 @@ def test_canvas_fits_zooms_pans_and_opens_full_size(
     assert fitted <= view["width"] + 1, (fitted, view)
     artifacts.shot(page, "fitted")
 
+    # The wheel over a canvas not clicked yet scrolls the notebook (and says how to zoom).
+    page.mouse.move(view["x"] + view["width"] / 2, view["y"] + view["height"] / 2)
+    page.mouse.wheel(0, -240)
+    chat.root.get_by_test_id("wheel-hint").wait_for()
+    assert width() == pytest.approx(fitted, rel=0.01)
+
     # Buttons.
     chat.root.get_by_test_id("zoom-in").click()
     assert width() == pytest.approx(fitted * 1.25, rel=0.02)
@@ -167,7 +173,7 @@ def test_canvas_fits_zooms_pans_and_opens_full_size(
     page.wait_for_timeout(300)
     assert page.locator(".jp-Dialog").count() == 0, "a key reached JupyterLab's shortcuts"
 
-    # The wheel zooms at the pointer; dragging pans.
+    # Once the canvas has focus the wheel zooms at the pointer; dragging pans.
     page.mouse.move(view["x"] + view["width"] / 2, view["y"] + view["height"] / 2)
     page.mouse.wheel(0, -240)
     page.wait_for_timeout(100)
