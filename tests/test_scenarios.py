@@ -309,6 +309,7 @@ async def test_loose_plurals_take_the_apps_own_table(django: Explorer) -> None:
         ("describe orders", "order_order"),
         ("tell me about baskets", "basket_basket"),
         ("what are the columns of products?", "catalogue_product"),
+        ("what fields does the product review table have?", "reviews_productreview"),
     ):
         answer = await django.ask(question)
         assert answer.calls == [("describe_table", {"table": table})], question

@@ -109,6 +109,22 @@ def _core(words: tuple[str, ...], prefixes: frozenset[str]) -> tuple[str, ...]:
     return words[start:]
 
 
+def _compounds(words: tuple[str, ...], known: set[str]) -> tuple[str, ...]:
+    """Words run together split into the catalog's own words: `productreview` -> (product, review)."""
+    parted: list[str] = []
+    for word in words:
+        cuts = range(3, len(word) - 2) if len(word) >= 7 else range(0)
+        both = [i for i in cuts if word[:i] in known and singular(word[i:]) in known]
+        either = [
+            (max(len(word[:i]) * (word[:i] in known), len(word[i:]) * (singular(word[i:]) in known)), i)
+            for i in cuts
+        ]
+        best = max(either, default=(0, 0))
+        cut = both[0] if both else best[1] if best[0] else 0
+        parted += [word[:cut], word[cut:]] if cut else [word]
+    return tuple(parted)
+
+
 def build(snapshot: CatalogSnapshot) -> Vocabulary:
     """Index one snapshot's names (once per snapshot: see `vocabulary_of`)."""
     vocab = Vocabulary()
@@ -146,6 +162,14 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
         for where in (table.schema_name, table.system):
             if where:
                 area_counts[where] += 1
+    known = {w for words in split.values() for w in words} | {
+        w for name in column_names for w in split_words(name)
+    }
+    for table_name, words in split.items():
+        parted = _compounds(words, known)
+        if parted != words:
+            for start in range(1, len(parted)):
+                _add(vocab, " ".join(singular(w) for w in parted[start:]), table_name, LOOSE + start)
     for name, n in column_names.items():
         vocab.columns[key(name)] += n
         vocab.words.update(key(name).split())
