@@ -8,7 +8,9 @@ Run with:
 The catalog is `mcop_kernel.catalog.synthetic.synthetic_snapshot()`: 10,000 tables, 200,000 columns,
 20,000 foreign keys, glossary terms and lineage, the same for the same seed, served by `SnapshotCatalog`.
 Each call is timed on its own (wall clock, `time.perf_counter`); the table gives medians and 95th
-percentiles against the targets. "relationships + ER" is what the `show_er_diagram` tool does for one
+percentiles against the targets. "misspelled name" resolves a table's name with one letter dropped or
+two swapped (a confident match answers, else "did you mean"); "no such name" is a name nothing matches,
+answered with suggestions or none. "relationships + ER" is what the `show_er_diagram` tool does for one
 table: resolve the name, read its neighbourhood (depth 1) and draw the `erDiagram`. The SQLite file holds
 the schema of a 1,000-table synthetic catalog (no rows); "introspection" is `SQLCatalog` end to end,
 from a new catalog object to its indexed snapshot. The ER comparison draws the same database with this
@@ -58,7 +60,14 @@ SEARCHES = (
     "ticket escalation",
     "hash_diff",
 )
-TARGETS_MS = {"search": 20.0, "describe": 5.0, "relationships + ER": 50.0}
+TARGETS_MS = {
+    "search": 20.0,
+    "describe": 5.0,
+    "relationships + ER": 50.0,
+    "misspelled name": 5.0,
+    "no such name": 5.0,
+}
+NONSENSE = ("zebra crossings", "quantum flux", "blorptastic widgets", "xq", "the moon landing archive")
 INTROSPECTION_TARGET_S = 5.0
 
 
@@ -94,6 +103,27 @@ def forgiving_names(rng: random.Random, tables: Sequence[Table], count: int) -> 
     return names
 
 
+def misspelled(rng: random.Random, tables: Sequence[Table], count: int) -> list[str]:
+    """The words of a table's name with one letter dropped or two swapped, as people mistype them."""
+    names = []
+    for table in rng.sample(list(tables), count):
+        text = " ".join(table.name.split("_"))
+        i = rng.randrange(1, len(text) - 1)
+        names.append(
+            text[:i] + text[i + 1 :]
+            if rng.random() < 0.5
+            else text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]
+        )
+    return names
+
+
+def vocabulary(tables: Sequence[Table]) -> int:
+    """Distinct words of the table and column names (what a reading of names has to know)."""
+    return len(
+        {w for t in tables for n in (t.name, *(c.name for c in t.columns)) for w in n.lower().split("_")}
+    )
+
+
 async def show_er(catalog: SnapshotCatalog, name: str) -> int:
     """What `show_er_diagram` does for one table."""
     resolved = await catalog.resolve_table(name)
@@ -110,6 +140,10 @@ async def catalog_calls(
     queries = [SEARCHES[i % len(SEARCHES)] for i in range(calls)]
     described = forgiving_names(rng, snapshot.tables, calls)
     drawn = forgiving_names(rng, snapshot.tables, calls)
+    typos = misspelled(rng, snapshot.tables, calls)
+    unknown = [
+        f"{NONSENSE[i % len(NONSENSE)]} {i}" if i % 2 else NONSENSE[i % len(NONSENSE)] for i in range(calls)
+    ]
 
     def search(q: str) -> Callable[[], Awaitable[object]]:
         return lambda: catalog.search(q)
@@ -120,10 +154,15 @@ async def catalog_calls(
     def draw(n: str) -> Callable[[], Awaitable[object]]:
         return lambda: show_er(catalog, n)
 
+    def resolve(n: str) -> Callable[[], Awaitable[object]]:
+        return lambda: catalog.resolve_table(n)
+
     return {
         "search": await timed([search(q) for q in queries]),
         "describe": await timed([describe(n) for n in described]),
         "relationships + ER": await timed([draw(n) for n in drawn]),
+        "misspelled name": await timed([resolve(n) for n in typos]),
+        "no such name": await timed([resolve(n) for n in unknown]),
     }
 
 
@@ -201,7 +240,8 @@ async def run(opts: argparse.Namespace) -> None:
     print(
         f"Synthetic catalog: {len(snapshot.tables):,} tables, {columns:,} columns, "
         f"{len(snapshot.relationships):,} foreign keys, {len(snapshot.terms)} terms, "
-        f"{len(snapshot.lineage):,} lineage edges; generated in {generated:.2f} s, indexed in {indexed:.2f} s"
+        f"{len(snapshot.lineage):,} lineage edges, {vocabulary(snapshot.tables):,} distinct name words; "
+        f"generated in {generated:.2f} s, indexed in {indexed:.2f} s"
     )
     times = await catalog_calls(snapshot, opts.calls, opts.seed)
     print(f"\n{opts.calls} calls each on {len(snapshot.tables):,} tables:\n")

@@ -25,6 +25,7 @@ SUGGEST_CUTOFF = 60.0
 WORD_CUTOFF = 65.0
 """A query word the catalog does not use is read as the closest catalog word scoring this."""
 POOL = 1000
+LENGTH_SLACK = 3
 """At most this many tables are scored for a fuzzy match."""
 
 
@@ -71,7 +72,13 @@ class TableResolver:
         for term in terms:
             for synonym in term.synonyms:
                 self._aliases[key(synonym)].add(_cores(term.name, self.prefixes)[-1][0])
-        self._vocabulary: list[str] = sorted(self._words)
+        self._vocabulary: dict[int, list[str]] = defaultdict(list)
+        """The words of table names by length, each list holding the words within LENGTH_SLACK of it:
+        a misspelled word is compared with words of about its length only."""
+        for word in sorted(self._words):
+            for length in range(max(1, len(word) - LENGTH_SLACK), len(word) + LENGTH_SLACK + 1):
+                self._vocabulary[length].append(word)
+        self._ranks = {name: self._rank(name) for name in self._names}
         """Every word of every table name, for correcting a misspelled query word."""
         self._forms: dict[str, tuple[str, ...]] = {}
         for form, names in self._keys.items():
@@ -166,17 +173,26 @@ class TableResolver:
     def _same_thing(self, first: str, second: str) -> bool:
         return self._forms.get(first, ())[-1:] == self._forms.get(second, ())[-1:]
 
+    def _closest_word(self, word: str) -> str:
+        """`word` if a table name uses it, else the name word of about its length closest to it."""
+        if word in self._words or len(word) < 3:
+            return word
+        close = process.extractOne(
+            word, self._vocabulary.get(len(word), []), scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF
+        )
+        return str(close[0]) if close else word
+
     def _pool(self, parts: list[str]) -> list[str]:
         """The tables holding as many of the query's (corrected) words as any table does, at most POOL."""
         sets: list[set[str]] = []
         for word in parts:
-            if word not in self._words and len(word) >= 3:
-                close = process.extractOne(
-                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF
-                )
-                word = close[0] if close else word
+            word = self._closest_word(word)
             if word in self._words:
                 sets.append(self._words[word])
+        if len(parts) > 1 and len(sets) < len(parts):  # "stock records" may be one word, `stockrecord`
+            squashed = self._closest_word("".join(parts))
+            if squashed in self._words:
+                sets.append(self._words[squashed])
         if not sets:
             return []
         sets.sort(key=len)
@@ -202,6 +218,9 @@ class TableResolver:
         return best[0]
 
     def _order(self, name: str) -> tuple[int, int, str]:
+        return self._ranks[name]
+
+    def _rank(self, name: str) -> tuple[int, int, str]:
         return _RANK.get(self._names[name].type, 1), self._word_count[name], name
 
     def suggest(self, query: str) -> list[str]:

@@ -89,6 +89,10 @@ def _short(text: str, width: int = 120) -> str:
     return textwrap.shorten(text, width, placeholder="…") if text else ""
 
 
+def _grams(word: str) -> set[str]:
+    return {word[i : i + 3] for i in range(len(word) - 2)}
+
+
 class SearchIndex:
     """Tables, columns and glossary terms, scored: exact name > synonym > prefix > words > description.
 
@@ -123,6 +127,22 @@ class SearchIndex:
         for i, digest in enumerate(self._digest_list):
             for word in set(_WORD.findall(digest.haystack)):
                 self._by_word[word].add(i)
+        self._grams: dict[str, set[str]] = defaultdict(set)
+        """Each three-letter piece of the words to the words holding it: a query word finds the words
+        it is part of without reading the whole vocabulary (thousands of words in a warehouse)."""
+        for word in self._by_word:
+            for gram in _grams(word):
+                self._grams[gram].add(word)
+
+    def _words_holding(self, part: str) -> list[str]:
+        """The indexed words `part` is within (`order` is within `order`, `orders`, `reorder`)."""
+        if len(part) < 3:
+            return [word for word in self._by_word if part in word]
+        pieces = sorted((self._grams.get(gram, set()) for gram in _grams(part)), key=len)
+        if not pieces or not pieces[0]:
+            return []
+        having = set(pieces[0]).intersection(*pieces[1:])
+        return [word for word in having if part in word]
 
     def _add(
         self,
@@ -165,9 +185,8 @@ class SearchIndex:
         found: set[int] | None = None
         for probe_word in sorted(set(probe_words), key=len, reverse=True):
             having: set[int] = set()
-            for word, digests in self._by_word.items():
-                if probe_word in word:
-                    having |= digests
+            for word in self._words_holding(probe_word):
+                having |= self._by_word[word]
             found = having if found is None else found & having
             if not found:
                 return set()
