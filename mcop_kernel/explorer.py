@@ -49,7 +49,9 @@ _POLL = 0.5
 
 
 class ToolCall(NamedTuple):
-    """A tool the agent called: name, arguments, and its result as JSON text ("" if it never returned)."""
+    """A tool the agent called: name, arguments, and its result as JSON text ("" if it never returned).
+    Through a server the result is what every client receives: past 2,000 characters, a JSON summary
+    that says what it left out (`protocol.bounded_tool_content`); in process it is the whole result."""
 
     name: str
     args: dict[str, Any]

@@ -39,6 +39,17 @@ def finished_blocks(text: str) -> int:
     return end
 
 
+def _drawable(block: str) -> str:
+    """The part of an unfinished block worth drawing now: a table only from its separator line on,
+    and never its half-written last row (either would show as a paragraph of pipes)."""
+    if not block.lstrip().startswith("|"):
+        return block
+    rows = block.splitlines(keepends=True)
+    if rows and not rows[-1].endswith("\n"):
+        rows.pop()
+    return "".join(rows) if len(rows) >= 2 else ""
+
+
 class MarkdownStream:
     """Renders streamed Markdown to a terminal: finished blocks are printed once, for good; only the
     block being written is redrawn (so an answer taller than the screen scrolls as it should)."""
@@ -47,6 +58,7 @@ class MarkdownStream:
         self.console = console
         self.text = ""
         self._printed = 0
+        self._blocks = 0
         self._live: Live | None = None
 
     def add(self, delta: str) -> None:
@@ -55,7 +67,7 @@ class MarkdownStream:
         if done > self._printed:
             self._print(self.text[self._printed : done])
             self._printed = done
-        tail = self.text[self._printed :]
+        tail = _drawable(self.text[self._printed :])
         if tail.strip():
             if self._live is None:
                 self._live = Live(
@@ -81,7 +93,10 @@ class MarkdownStream:
     def _print(self, markdown: str) -> None:
         if markdown.strip():
             target = self._live.console if self._live is not None else self.console
+            if self._blocks:
+                target.print()  # the blank line rich puts between blocks it renders together
             target.print(Markdown(markdown))
+            self._blocks += 1
 
 
 class Printer:
@@ -126,6 +141,7 @@ class Printer:
     def end(self) -> None:
         if self.markdown is not None:
             self.markdown.settle()
+            self.markdown = MarkdownStream(self.markdown.console)  # the next answer starts afresh
         elif self.mid_line:
             self.out.write("\n")
             self.mid_line = False

@@ -210,3 +210,18 @@ def test_in_a_terminal_the_answer_is_rendered_markdown_with_no_banner() -> None:
     assert "**Anna Lindqvist**" not in shown  # bold is drawn, not spelt out
     assert "| Column" not in shown  # the columns table is drawn as a table
     assert "logfire" not in shown.lower()  # pydantic-ai's first-run banner stays off
+
+
+def test_streamed_markdown_is_redrawn_only_in_its_unfinished_block() -> None:
+    from mcop_kernel.terminal import finished_blocks
+
+    assert finished_blocks("# Title\n\nFirst para") == len("# Title\n\n")
+    assert finished_blocks("no blank line yet\n") == 0
+    fenced = "Intro\n\n```sql\nselect 1\n\nfrom t\n"
+    assert finished_blocks(fenced) == len("Intro\n\n")  # a blank line inside a fence ends nothing
+    assert finished_blocks(fenced + "```\n\nAfter") == len(fenced + "```\n\n")
+    from mcop_kernel.terminal import _drawable
+
+    assert _drawable("| Column | Ty") == ""
+    assert _drawable("| Column | Type |\n|---|---|\n| a | b") == "| Column | Type |\n|---|---|\n"
+    assert _drawable("Some **bold") == "Some **bold"
