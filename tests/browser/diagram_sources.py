@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from typing import Any, NamedTuple, TypeVar
 
-from mcop_kernel.agent import ExplorerDeps, show_er_diagram, trace_lineage
 from mcop_kernel.catalog.sample import sample_catalog
+from mcop_kernel.tools import ExplorerDeps, show_er_diagram, trace_lineage
 
 
 class Source(NamedTuple):

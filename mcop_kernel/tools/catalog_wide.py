@@ -1,0 +1,207 @@
+"""Tools for steward questions over the whole catalog: counts, keys, documentation debt, people, status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_ai import RunContext
+
+from ..catalog import steward, steward_schema, stewardship
+from ..catalog.base import CatalogLookupError
+from ..catalog.steward import Lack, RelationshipKind
+from .base import ExplorerDeps, answers_lookup_errors, catalog_snapshot
+
+
+@answers_lookup_errors
+async def catalog_summary(ctx: RunContext[ExplorerDeps]) -> dict[str, Any]:
+    """What is in this catalog, counted: tables (and by type), columns, foreign keys, glossary terms,
+    lineage edges, people, the domains, schemas and name-prefix areas with their table counts, and
+    which kinds of metadata the source records. Answers "how many tables are there?", "how many fact
+    tables?", "what is in this catalog?"."""
+    return steward.catalog_summary(await catalog_snapshot(ctx.deps.catalog))
+
+
+@answers_lookup_errors
+async def table_references(ctx: RunContext[ExplorerDeps], table: str, limit: int = 50) -> dict[str, Any]:
+    """Foreign keys around one table: `referenced_by` (tables whose foreign keys point at it) and
+    `references` (what it points to). Answers "which tables reference X", "what does X point to".
+
+    Args:
+        table: The table's name; loose forms work.
+        limit: At most this many of each list (at most 200); the counts say how many there are.
+    """
+    snap = await catalog_snapshot(ctx.deps.catalog)
+    return steward_schema.table_references(snap, await ctx.deps.catalog.resolve_table(table), limit)
+
+
+@answers_lookup_errors
+async def get_keys(ctx: RunContext[ExplorerDeps], table: str) -> dict[str, Any]:
+    """A table's keys: its primary key columns, unique columns and foreign keys.
+
+    Args:
+        table: The table's name; loose forms work.
+    """
+    snap = await catalog_snapshot(ctx.deps.catalog)
+    return steward_schema.get_keys(snap, await ctx.deps.catalog.resolve_table(table))
+
+
+@answers_lookup_errors
+async def find_tables_lacking(
+    ctx: RunContext[ExplorerDeps],
+    what: Lack,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Documentation and modelling debt: the tables that have no foreign keys, no owner, no steward, no
+    description, no primary key or no glossary terms, with the coverage of the rest. "No foreign keys"
+    means the table references no other table (`unreferenced` counts those no table references either).
+
+    Args:
+        what: The missing thing: "foreign_keys", "owner", "steward", "description", "primary_key" or "terms".
+        limit: At most this many table names (at most 200); `count` says how many lack it.
+    """
+    return stewardship.tables_lacking(await catalog_snapshot(ctx.deps.catalog), what, limit)
+
+
+@answers_lookup_errors
+async def documentation_coverage(ctx: RunContext[ExplorerDeps]) -> dict[str, Any]:
+    """How well the catalog is documented: fractions (0 to 1) of tables with a description, columns
+    with a description, tables with an owner and a steward, and columns linked to a glossary term."""
+    return stewardship.documentation_coverage(await catalog_snapshot(ctx.deps.catalog))
+
+
+@answers_lookup_errors
+async def find_relationships_of_kind(
+    ctx: RunContext[ExplorerDeps],
+    kind: RelationshipKind,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Relationships of one kind across the catalog: optional (nullable foreign keys), one-to-one,
+    self-referencing (a table pointing at itself, such as a parent id), or many-to-many (also through
+    junction tables).
+
+    Args:
+        kind: "optional", "one-to-one", "self-referencing" or "many-to-many".
+        limit: At most this many relationships (at most 200); `count` says how many there are.
+    """
+    return steward_schema.relationships_of_kind(await catalog_snapshot(ctx.deps.catalog), kind, limit)
+
+
+@answers_lookup_errors
+async def find_columns(ctx: RunContext[ExplorerDeps], name: str, limit: int = 50) -> dict[str, Any]:
+    """Where a column like this exists across the catalog: columns whose names hold the word(s) in any
+    form (`email` finds email, email_address, user_email, EmailAddr).
+
+    Args:
+        name: The column word(s) to look for, without filler ("email", "created at").
+        limit: At most this many columns (at most 200); `count` says how many match.
+    """
+    return steward_schema.find_columns(await catalog_snapshot(ctx.deps.catalog), name, limit)
+
+
+@answers_lookup_errors
+async def largest_tables(ctx: RunContext[ExplorerDeps], limit: int = 10) -> dict[str, Any]:
+    """The largest tables by row count (the catalog's recorded counts or estimates), largest first.
+
+    Args:
+        limit: How many tables (at most 200).
+    """
+    return steward.largest_tables(await catalog_snapshot(ctx.deps.catalog), limit)
+
+
+@answers_lookup_errors
+async def assets_of_person(ctx: RunContext[ExplorerDeps], person: str, limit: int = 50) -> dict[str, Any]:
+    """What a person owns and stewards: tables owned, tables stewarded, glossary terms stewarded.
+
+    Args:
+        person: The person's name, first or last name, or email.
+        limit: At most this many of each list (at most 200).
+    """
+    return stewardship.assets_of_person(await catalog_snapshot(ctx.deps.catalog), person, limit)
+
+
+@answers_lookup_errors
+async def list_people(ctx: RunContext[ExplorerDeps], limit: int = 50) -> dict[str, Any]:
+    """Everyone who owns or stewards something in the catalog, with how many tables and terms.
+
+    Args:
+        limit: At most this many people (at most 200); `count` says how many there are.
+    """
+    return stewardship.list_people(await catalog_snapshot(ctx.deps.catalog), limit)
+
+
+@answers_lookup_errors
+async def impact_analysis(
+    ctx: RunContext[ExplorerDeps], table: str, depth: int = 6, limit: int = 50
+) -> dict[str, Any]:
+    """What a change to a table reaches and who to tell: tables downstream by lineage and tables that
+    reference it by foreign key, each with owner and steward. Answers "what breaks if I change X",
+    "who do I tell before changing X".
+
+    Args:
+        table: The table to change; loose forms work.
+        depth: How many lineage steps downstream to follow (1 to 10).
+        limit: At most this many tables in each list (at most 200).
+    """
+    snap = await catalog_snapshot(ctx.deps.catalog)
+    name = await ctx.deps.catalog.resolve_table(table)
+    return stewardship.impact_analysis(snap, name, min(max(depth, 1), 10), limit)
+
+
+@answers_lookup_errors
+async def table_status(ctx: RunContext[ExplorerDeps], table: str) -> dict[str, Any]:
+    """Whether a table can be trusted: status, certification, classification and sensitive columns,
+    refresh schedule and last load, quality score and row count, as far as the catalog records them.
+
+    Args:
+        table: The table's name; loose forms work.
+    """
+    snap = await catalog_snapshot(ctx.deps.catalog)
+    return stewardship.table_status(snap, await ctx.deps.catalog.resolve_table(table))
+
+
+@answers_lookup_errors
+async def find_classified(
+    ctx: RunContext[ExplorerDeps], label: str | None = None, limit: int = 50
+) -> dict[str, Any]:
+    """Tables and columns with a sensitivity classification, such as PII or Confidential.
+
+    Args:
+        label: The classification, matched loosely ("pii", "personal data", "confidential",
+            "sensitive"); None lists everything classified.
+        limit: At most this many tables and columns each (at most 200).
+    """
+    return stewardship.find_classified(await catalog_snapshot(ctx.deps.catalog), label, limit)
+
+
+@answers_lookup_errors
+async def compare_tables(ctx: RunContext[ExplorerDeps], first: str, second: str) -> dict[str, Any]:
+    """Two tables side by side: type, domain, owner, the columns they share and those only one has,
+    and whether (and through which tables) they join.
+
+    Args:
+        first: One table (loose names work).
+        second: The other table.
+    """
+    catalog = ctx.deps.catalog
+    snap = await catalog_snapshot(catalog)
+    a, b = await catalog.resolve_table(first), await catalog.resolve_table(second)
+    result = stewardship.compare_tables(snap, a, b)
+    if result["direct"]:  # a foreign key between them is the shortest join there is
+        result["joined_by"] = [a, b]
+        return result
+    try:
+        result["joined_by"] = (await catalog.join_path(a, b)).tables
+    except CatalogLookupError:
+        result["joined_by"] = None
+    return result
+
+
+@answers_lookup_errors
+async def list_glossary(ctx: RunContext[ExplorerDeps], offset: int = 0, limit: int = 50) -> dict[str, Any]:
+    """The business glossary: terms in alphabetical order with the first sentence of each definition.
+
+    Args:
+        offset: How many terms to skip (for the next page).
+        limit: Terms per page (at most 200).
+    """
+    return stewardship.list_glossary(await catalog_snapshot(ctx.deps.catalog), offset, limit)
