@@ -40,6 +40,7 @@ NOT_TYPOS = _words("""
     personal documented documentation sensitive confidential certified neighbourhood neighborhood
     themselves itself referencing referenced depends dependent largest biggest smallest described
     undocumented unowned owned coverage classified classification freshness refreshed loaded
+    starting start starts begin begins beginning prefixed
 """)
 """Words of questions that are never misspellings of a catalog word, however close they look."""
 PRONOUNS = _words("it its itself them they their this that same")
@@ -87,6 +88,7 @@ TYPO_TARGETS = tuple(
             | frozenset(TYPE_WORDS)
             | _words("""
             foreign primary nullable optional related relationship relationships references referenced points
+            themselves itself unowned undocumented depends mention mentions tables
             loaded refreshed certified columns column tables table which about search quick could would should
             glossary lineage upstream downstream owner owners steward stewards describe explain compare
         """)
@@ -98,6 +100,7 @@ TYPO_TARGETS = tuple(
 COLUMN_STOP = (FILLER - NAME_WORDS - frozenset(TYPE_WORDS)) | _words("""
     column columns field fields attribute attributes value values like named called containing contain
     contains with keep kept store stores stored hold holds holding put anywhere which tables table have has
+    track tracks tracked mention mentions mentioning somewhere any
     where do we any there is are a an the that for of in our hi hey hello thanks please
 """)
 """Words of a question about columns that are not part of the column name asked for."""
@@ -109,10 +112,16 @@ POLITE = re.compile(
 )
 AREA_QUESTION = _any(
     r"apps?|areas?|modules?|prefix(?:es)?|belong\w*|part of|sections?|tables? (?:in|of|from|for|under)"
-    r"|(?:list|show)(?: me)?(?: all)?(?: the)? \w+ tables|how many tables"
+    r"|(?:list|show)(?: me)?(?: all)?(?: the)? \w+ tables|how many tables?|start(?:s|ing)? with"
+    r"|beginning with|prefixed(?: with| by)?"
 )
 ABOUT_TABLES = _any(r"referenc\w*|join\w*|lineage|upstream|downstream|relat\w*|owns?|owner|impact|break\w*")
 VALUES = _any(r"(?:keep|store|hold|put)\b.* values?|columns? like")
+COLUMN_FIRST = _any(
+    r"(?:which|what|any) (?:columns?|fields?) (?:mention|contain|named|called|like|with|about|for)\w*"
+    r"|in any columns?"
+)
+NAME_SEARCH = _any(r"mention\w*|named|called|like|contain\w*|in any columns?")
 COLUMN_OF_TABLES = _any(
     r"(?:tables?|which|where) (?:\w+ ){0,3}(?:have|has|with|contains?|holds?) (?:a |an |any |the )?"
     r"(?:\w+ ){1,2}(?:columns?|fields?)"
@@ -137,12 +146,15 @@ PEOPLE = _any(
 LACK = re.compile(
     r"\b(?:no|nobody|without|missing|lack\w*|not? (?:have|has)(?: an?| any)?|don'?t have(?: an?| any)?"
     r"|doesn'?t have(?: an?| any)?"
-    r"|un(?:owned|documented|described)|orphan\w*|never|empty)\b"
+    r"|un(?:owned|documented|described|linked|referenced)|orphan\w*|never|empty|zero|not linked|isolated)\b"
 )
 LACK_WHAT: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "foreign_keys",
-        _any(r"foreign keys?|fks?|relationships?|references?|links?|joins?|connections?|isolated|orphan\w*"),
+        _any(
+            r"foreign keys?|fks?|relationships?|references?|links?|linked|joins?|connections?|isolated"
+            r"|orphan\w*"
+        ),
     ),
     ("primary_key", _any(r"primary keys?|pks?|keys?|identifiers?")),
     ("steward", _any(r"stewards?(?:ship)?")),
@@ -170,7 +182,8 @@ REL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "optional",
         _any(
-            r"optional|nullable (?:foreign keys?|fks?|references?)|may be null|can be null|zero[- ]or[- ]one"
+            r"optional|nullable (?:foreign keys?|fks?|references?)|(?:may|can) be (?:null|empty|blank)"
+            r"|(?:may|can) be missing|zero[- ]or[- ]one|allows? nulls?|nullable"
         ),
     ),
 )
@@ -211,14 +224,14 @@ JOIN = _any(r"join\w*|sql|combine|path (?:from|between)|get from|how do i (?:lin
 LINEAGE = _any(
     r"lineage|upstream|downstream|com(?:e|es|ing) from|came from|fed (?:by|from)|feeds?|flowchart|provenance"
     r"|origins?|loaded from|derived from|data flows?|flows? (?:in)?to|where does .+ go|sources? of|used by"
-    r"|consumers? of|built from|populated"
+    r"|consumers? of|built from|populated|loads? into"
 )
 UPSTREAM = _any(
     r"upstream|com(?:e|es|ing) from|came from|fed (?:by|from)|what feeds|sources? of|origins?|provenance"
-    r"|loaded from|derived from|built from|populated"
+    r"|loaded from|derived from|built from|populated|(?:load|loads|feed|feeds|flow|flows|go|goes) (?:in)?to x"
 )
 DOWNSTREAM = _any(
-    r"downstream|go(?:es)? to|flows? (?:in)?to|does x feed|feeds into|used by|consumers? of|where does .+ go"
+    r"downstream|x (?:goes|flows|feeds) (?:in)?to|does x feed|x feeds|used by|consumers? of|where does .+ go"
 )
 NEIGHBOURHOOD = _any(
     r"neighbou?rhood|whole area|everything around|around it|area around|wider|bigger picture|full picture"

@@ -216,7 +216,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return table_intent("relationships", what="neighbourhood")
     if g.RELATIONSHIPS.search(low) and (named or refers):
         return table_intent("relationships")
-    if g.COLUMN_OF_TABLES.search(low) or ((g.COLUMNS.search(low) or g.VALUES.search(low)) and not named):
+    column_first = g.COLUMN_OF_TABLES.search(low) or g.COLUMN_FIRST.search(low)
+    if column_first or ((g.COLUMNS.search(low) or g.VALUES.search(low)) and not named):
         return _column_question(reading, low)
     if g.FOLLOW_UP.search(low) and tables:
         return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
@@ -312,7 +313,12 @@ def _column_question(reading: Reading, low: str) -> Intent:
     phrase = column_phrase(reading)
     words = phrase.lower().split()
     kind = next((value_kinds.VALUE_WORDS[w] for w in words if w in value_kinds.VALUE_WORDS), None)
-    if kind is not None and not any(m.column for m in reading.mentions if m.text.lower() == phrase.lower()):
+    by_name = g.NAME_SEARCH.search(low) and len(words) == 1
+    if (
+        kind is not None
+        and not by_name
+        and not any(m.column for m in reading.mentions if m.text.lower() == phrase.lower())
+    ):
         return Intent("column_kind", what=kind, phrase=phrase)
     if not phrase:
         return Intent("clarify", asked="search")
