@@ -4,7 +4,8 @@ A transport (the Tornado WebSocket handler, a widget comm) only authorises, then
 receives to `StreamConnection.receive` and gives it a `send` function. The connection follows the
 session's event log at the client's pace: partials that pile up while the client reads are merged
 into one message, so memory per connection is constant and a slow client never gets the whole text
-once per token. A client that stops reading altogether is dropped after `stall_timeout`.
+once per token. A client that stops reading altogether is dropped `stall_timeout` seconds after
+it stopped taking its backlog (a trickle of a few KiB does not count as reading).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ Send = Callable[[str], Awaitable[None] | None]
 """Sends one message; returns something to await only when the client has not taken it yet."""
 
 
+PROGRESS_CHARS = 64 * 1024
+"""A client behind on its messages must read at least this much of them per `stall_timeout` (a
+trickle, such as the kernel freeing a few bytes of a full buffer, is not reading)."""
+
+
 class ConnectionClosed(Exception):
     """The transport can no longer send."""
 
@@ -50,7 +56,7 @@ class ConnectionSettings:
     max_window: float = 0.5
     """The longest that wait grows to while the server is busy (see `pacing`)."""
     stall_timeout: float = 30.0
-    """A client that has not taken a message for this long is dropped."""
+    """A client that has read (almost) nothing of its backlog for this long is dropped."""
 
 
 class StreamConnection:
@@ -70,6 +76,11 @@ class StreamConnection:
         self._on_stall = on_stall
         self._pump: asyncio.Task[None] | None = None
         self.sent_seq = 0
+        self._waited = 0.0
+        """Seconds spent waiting for the client since it last made progress on its backlog."""
+        self._taken = 0
+        """Characters the client has read since then."""
+        self._last_wait: float | None = None
 
     def start(self, after_seq: int | None = None) -> None:
         """Begin sending events after `after_seq`; without one, what nobody has been sent yet and
@@ -105,16 +116,45 @@ class StreamConnection:
                 pending = self._send(text)
             except UnicodeEncodeError:  # a lone surrogate from a catalog or model: send it escaped
                 pending = self._send(json.dumps(json.loads(text)))
-            if pending is not None:
-                await asyncio.wait_for(pending, self.settings.stall_timeout)
-        except TimeoutError:
-            log.warning("dropping a client of session %s that stopped reading", self.session.session_id)
-            self._on_stall()
-            raise ConnectionClosed from None
-        except ConnectionClosed:
-            raise
         except Exception as exc:  # the transport's own "closed" error
             raise ConnectionClosed from exc
+        if pending is None:
+            self._took(len(text))
+            return
+        await self._wait_for_client(asyncio.ensure_future(pending), len(text))
+
+    async def _wait_for_client(self, sent: asyncio.Future[None], size: int) -> None:
+        """Wait until the client has taken a message the socket could not take at once. The time
+        spent waiting adds up until the client has read PROGRESS_CHARS of its backlog (or went a
+        whole `stall_timeout` with nothing to wait for); at `stall_timeout` it is dropped."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        if self._last_wait is not None and started - self._last_wait > self.settings.stall_timeout:
+            self._waited, self._taken = 0.0, 0  # it kept up for a long while since it was last behind
+        behind_a_backlog = self._waited > 0
+        left = self.settings.stall_timeout - self._waited
+        done, _ = await asyncio.wait({sent}, timeout=max(left, 0))  # never cancels the write
+        self._last_wait = loop.time()
+        self._waited += self._last_wait - started
+        if not done:
+            log.warning(
+                "dropping a client of session %s that stopped reading (it read almost nothing for %gs)",
+                self.session.session_id,
+                self.settings.stall_timeout,
+            )
+            self._on_stall()
+            raise ConnectionClosed
+        if sent.cancelled() or sent.exception() is not None:
+            raise ConnectionClosed
+        if behind_a_backlog:  # written behind a full socket: the client has read all of it since
+            self._took(size)
+
+    def _took(self, size: int) -> None:
+        """The client took `size` characters; enough of them while it was behind is progress."""
+        if self._waited:
+            self._taken += size
+            if self._taken >= PROGRESS_CHARS:
+                self._waited, self._taken = 0.0, 0
 
     async def _follow(self, cursor: int) -> None:
         version, settings = self.settings.version, self.settings

@@ -92,3 +92,57 @@ async def test_the_window_merges_tokens_without_delaying_the_first() -> None:
     assert windowed.messages[1] == {"type": "agent_partial", "content": "token0 "}  # the first goes out alone
     assert windowed.messages[-1] == eager.messages[-1]
     await session.close()
+
+
+class FullSocket:
+    """A transport whose buffers hold `capacity` characters, read by its client `trickle`
+    characters every `every` seconds: `send` returns a future while the buffers are full, done once
+    the client has read enough for the message to fit (as Tornado's write futures behave)."""
+
+    def __init__(self, capacity: int, trickle: int, every: float):
+        self.capacity, self.trickle, self.every = capacity, trickle, every
+        self.written = self.read = 0
+        self.waiting: list[tuple[int, asyncio.Future[None]]] = []
+        self.dropped_at: float | None = None
+        self._reader = asyncio.ensure_future(self._read())
+
+    def send(self, text: str) -> asyncio.Future[None] | None:
+        self.written += len(text)
+        if self.written - self.read <= self.capacity:
+            return None
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((self.written - self.capacity, future))
+        return future
+
+    async def _read(self) -> None:
+        while True:
+            await asyncio.sleep(self.every)
+            self.read = min(self.written, self.read + self.trickle)
+            for needed, future in list(self.waiting):
+                if self.read >= needed and not future.done():
+                    future.set_result(None)
+
+    def drop(self) -> None:
+        self.dropped_at = asyncio.get_running_loop().time()
+        self._reader.cancel()
+
+
+async def test_a_trickle_is_not_reading_and_a_slow_reader_is_not_dropped() -> None:
+    session = await ExplorerSession.open("s", session_config("synthetic:3000:1"))
+    settings = ConnectionSettings(version=2, stall_timeout=0.5)
+    # A few hundred characters now and then (a kernel freeing a little of a full buffer) ...
+    trickling = FullSocket(capacity=4_000, trickle=100, every=0.05)
+    # ... and a client that reads slowly but really reads (a megabyte a second).
+    slow = FullSocket(capacity=4_000, trickle=50_000, every=0.05)
+    for socket in (trickling, slow):
+        StreamConnection(session, socket.send, settings, on_stall=socket.drop).start()
+    started = asyncio.get_running_loop().time()
+    session.submit("go")
+    async with asyncio.timeout(20):
+        while session.busy:
+            await asyncio.sleep(0.05)
+    session_ended = asyncio.get_running_loop().time()
+    slow.drop()
+    assert trickling.dropped_at is not None and trickling.dropped_at - started < 2.5
+    assert slow.dropped_at is not None and slow.dropped_at >= session_ended  # not while the answer ran
+    await session.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from server_process import TOKEN, ServerProcess
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask, receive
+from ws_client import ask, receive, stuck_client, unread_bytes
 
 from mcop_kernel.secrets import redact
 from mcop_kernel.store import Exchange, SQLiteStore
@@ -219,6 +220,39 @@ async def test_ag_ui_runs_beyond_the_limit_are_refused_with_429(jp_fetch: Fetch)
     finally:
         first.cancel()
     assert (await jp_fetch("mcop", "ag-ui", method="POST", body=ag_ui_run())).code == 200
+
+
+# ---------------------------------------------------------------------------- a client that stops reading
+
+
+async def test_a_client_that_stops_reading_is_dropped_after_the_stall_timeout(tmp_path: Path) -> None:
+    stall = 2.0
+    settings = (
+        "--ServerApp.jpserver_extensions=mcop_extension=True",
+        "--MCOPExtension.model=synthetic:20000",
+        "--MCOPExtension.answer_timeout=120",
+        "--MCOPExtension.partial_window_ms=0",  # v1, the text so far in every message: megabytes at once
+        f"--MCOPExtension.stall_timeout={stall}",
+        "--ServerApp.websocket_ping_interval=1",  # pings go out while the client is stuck
+    )
+    async with ServerProcess.start(tmp_path, *settings, timeout=60) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        client = stuck_client(port, "/mcop/ws/stuck", TOKEN, "go")
+        asked, dropped, log = time.monotonic(), None, tmp_path / "server.log"
+        try:
+            while dropped is None and time.monotonic() < asked + 60:
+                await asyncio.sleep(0.05)
+                if "stopped reading" in log.read_text():
+                    dropped = time.monotonic()
+            assert unread_bytes(client) > 64 * 1024  # it really had a backlog it did not read
+            assert (await server.fetch("mcop/api/info")).code == 200
+        finally:
+            client.close()
+    assert dropped is not None, "the stuck client was never dropped"
+    assert stall <= dropped - asked <= stall + 6  # filling the buffers takes a moment, then 2 s
+    text = log.read_text()
+    assert text.count("stopped reading") == 1
+    assert "Traceback" not in text and "CancelledError" not in text
 
 
 # ---------------------------------------------------------------------------- a damaged session store

@@ -11,7 +11,13 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import base64
+import fcntl
 import json
+import os
+import socket
+import struct
+import termios
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -51,3 +57,32 @@ async def closed(ws: WebSocketClientConnection, timeout: float = 10) -> list[dic
     while (message := await asyncio.wait_for(ws.read_message(), timeout)) is not None:
         got.append(json.loads(message))
     return got
+
+
+def stuck_client(port: int, path: str, token: str, question: str) -> socket.socket:
+    """A raw WebSocket client on 127.0.0.1:`port` that sends `question` and then never reads
+    (a browser tab frozen by the debugger, a script stuck elsewhere). Close it when done."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    client.sendall(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Authorization: token {token}\r\n\r\n"
+        ).encode()
+    )
+    head = b""
+    while not head.endswith(b"\r\n\r\n") and len(head) < 4096:
+        head += client.recv(1)  # the handshake only: nothing after it is ever read
+    assert head.startswith(b"HTTP/1.1 101"), head
+    data, mask = json.dumps({"content": question}).encode(), os.urandom(4)
+    assert len(data) < 126
+    client.sendall(
+        bytes([0x81, 0x80 | len(data)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+    )
+    return client
+
+
+def unread_bytes(client: socket.socket) -> int:
+    """How much the server has sent that `client` has not read (the kernel's receive queue)."""
+    return struct.unpack("i", fcntl.ioctl(client.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]  # type: ignore[no-any-return]
