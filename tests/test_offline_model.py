@@ -104,6 +104,12 @@ def read(question: str, vocab: Vocabulary, context: Context | None = None) -> tu
         ("what does Net Order Value mean?", "term", ()),
         ("what is a vendor?", "term", ()),
         ("tell me a joke", "help", ()),
+        ("hi! how many tables?", "count", ()),
+        ("so which tables have no foriegn keys", "lacking", ()),
+        ("which references can be empty?", "rel_kind", ()),
+        ("which tables load into dimv_bs_plant please", "lineage", ("dimv_bs_plant",)),
+        ("could you please describe stg_bs_couuntry for me?", "describe", ("stg_bs_country",)),
+        ("which columns mention currency?", "find_columns", ()),
     ],
 )
 def test_questions_are_read_by_their_grammar_and_the_catalogs_names(
@@ -121,6 +127,14 @@ def test_a_loose_or_misspelled_name_says_which_table_it_took(sample_vocab: Vocab
     intent = parse_question("describe purchse orders", None, sample_vocab)
     staging = "stg_bs_purchase_order"
     assert intent.notes == (f"I took “purchse orders” to mean `{PO}` (also close: `{staging}`).",)
+
+
+def test_direction_and_detail_come_from_the_grammar(sample_vocab: Vocabulary) -> None:
+    assert parse_question("which tables load into dimv_bs_plant", None, sample_vocab).direction == "upstream"
+    assert parse_question("what is downstream of EKKO?", None, sample_vocab).direction == "downstream"
+    assert parse_question("tables that are not linked to anything", None, sample_vocab).what == "foreign_keys"
+    assert parse_question("unowned tables?", None, sample_vocab).what == "owner"
+    assert parse_question("FKs that allow nulls", None, sample_vocab).what == "optional"
 
 
 def test_lists_read_type_domain_and_area_from_the_catalog(sample_vocab: Vocabulary) -> None:

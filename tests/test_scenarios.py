@@ -337,6 +337,8 @@ async def test_references_to_users_and_tables_without_foreign_keys(django: Explo
 
 async def test_an_area_self_references_and_one_to_ones(django: Explorer) -> None:
     await django.load()
+    starting = await django.ask("tables starting with catalogue")
+    assert starting.calls == [("list_tables", {"area": "catalogue"})]
     area = await django.ask("list the catalogue tables")
     area_tables = [t.name for t in django.snapshot.tables if t.name.startswith("catalogue_")]
     assert all(f" {name} (" in area.text for name in area_tables), area.text

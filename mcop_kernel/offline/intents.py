@@ -322,6 +322,6 @@ def _column_question(reading: Reading, low: str) -> Intent:
         return Intent("column_kind", what=kind, phrase=phrase)
     if not phrase:
         return Intent("clarify", asked="search")
-    if g.COLUMN_SEARCH.search(low) or any(m.column for m in reading.mentions):
+    if g.COLUMN_SEARCH.search(low) or g.NAME_SEARCH.search(low) or any(m.column for m in reading.mentions):
         return Intent("find_columns", phrase=phrase)
     return Intent("search", phrase=phrase, scope="column")
