@@ -1,0 +1,1 @@
+"""Held-out understanding benchmark: a steward's questions, written apart from the tuned benchmark."""
