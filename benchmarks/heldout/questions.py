@@ -6,9 +6,6 @@ RNG and worded by `subjects.Subjects`; every expected fact comes from `CatalogFa
 
 from __future__ import annotations
 
-import random
-import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,23 +19,18 @@ from .phrasings import (
     BIGGEST_AREA,
     COUNT_COLUMNS,
     COUNT_TABLES,
-    DATES,
     DEBT,
     DESCRIBE,
     FOLLOW_UPS,
     JOIN,
     KEYS,
-    KIND_WORDS,
-    MONEY,
-    NAMED,
     ONE_TO_ONE,
     OPTIONAL,
     REFS_IN,
     REFS_OUT,
-    SEARCH,
     SELF,
 )
-from .subjects import _CLASS_SUFFIX, Subjects
+from .subjects import Subjects
 
 
 @dataclass(frozen=True)
@@ -148,81 +140,6 @@ def join_paths(facts: CatalogFacts, s: Subjects, n: int) -> list[Question]:
     return out
 
 
-def _tables_with_column(facts: CatalogFacts, word: str, whole: bool) -> tuple[str, ...]:
-    """Tables with a column named `word` (`whole`) or whose name holds it."""
-    w = word.lower()
-    return tuple(
-        sorted(
-            t
-            for t, tf in facts.tables.items()
-            if any(c.lower() == w if whole else w in c.lower() for c in tf.columns)
-        )
-    )
-
-
-def _list_expect(found: tuple[str, ...]) -> Expect:
-    return Expect(lists=(found,))
-
-
-def columns_of_kind(
-    facts: CatalogFacts, s: Subjects, n: int, types: dict[str, dict[str, str]]
-) -> list[Question]:
-    """Columns by what they look like: by name (email, phone) or by declared type (money, dates)."""
-    out: list[Question] = []
-    for word, templates in KIND_WORDS.items():
-        found = _tables_with_column(facts, word, whole=False)
-        if found:
-            out.append(_q(facts, "columns_kind", word, s.rng.choice(templates), _list_expect(found)))
-
-    def typed(pattern: str) -> tuple[str, ...]:
-        return tuple(
-            sorted(t for t, cols in types.items() if any(re.search(pattern, v, re.I) for v in cols.values()))
-        )
-
-    for style, templates, pattern in (
-        ("money", MONEY, r"decimal|numeric|money"),
-        ("dates", DATES, r"date|time"),
-    ):
-        found = typed(pattern)
-        if found:
-            out.append(_q(facts, "columns_kind", style, s.rng.choice(templates), _list_expect(found)))
-    counts = Counter(c for tf in facts.tables.values() for c in set(tf.columns))
-    named = sorted(c for c, k in counts.items() if 2 <= k <= 6 and len(c) > 4 and not c.endswith("_id"))
-    for word in s.rng.sample(named, min(n, len(named))):
-        found = _tables_with_column(facts, word, whole=True)
-        out.append(
-            _q(facts, "columns_kind", "named", s.rng.choice(NAMED).format(w=word), _list_expect(found))
-        )
-    return out
-
-
-def _parts(name: str) -> list[str]:
-    """The words of a name split at `_`, spaces and punctuation, lowercased, class suffix dropped."""
-    return [_CLASS_SUFFIX.sub("", p) for p in re.findall(r"[a-z0-9]+", name.lower())]
-
-
-def search(facts: CatalogFacts, s: Subjects, n: int, apps: dict[str, str]) -> list[Question]:
-    """A whole word of the catalog's names (tables, columns) that starts a word of two to six
-    tables' names or display names (`ticket` holds `ticketcc`, `groups`; `action` is not in
-    `transaction`); app labels are areas, not search words."""
-    vocab = {
-        w for t, tf in facts.tables.items() for name in (t, *tf.columns) for w in _parts(name) if len(w) >= 5
-    }
-    words = {t: _parts(t) + _parts(tf.display_name) for t, tf in facts.tables.items()}
-    labels = set(apps.values()) | {"model"}
-    holding = {
-        w: tuple(sorted(t for t in facts.tables if any(p.startswith(w) for p in words[t])))
-        for w in vocab - labels
-    }
-    pool = sorted(w for w, found in holding.items() if 2 <= len(found) <= 6)
-    out: list[Question] = []
-    for word in s.rng.sample(pool, min(n, len(pool))):
-        out.append(
-            _q(facts, "search", "word", s.rng.choice(SEARCH).format(w=word), _list_expect(holding[word]))
-        )
-    return out
-
-
 def debt_and_kinds(facts: CatalogFacts, s: Subjects, n: int) -> list[Question]:
     own = tuple(
         sorted(
@@ -235,7 +152,7 @@ def debt_and_kinds(facts: CatalogFacts, s: Subjects, n: int) -> list[Question]:
     out = [_q(facts, "debt", "catalog", s.rng.choice(DEBT), Expect(lists=(own, isolated)))]
     selfs = tuple(sorted({r.table for r in facts.references if r.table == r.to_table}))
     if selfs:
-        out.append(_q(facts, "kinds", "self", s.rng.choice(SELF), _list_expect(selfs)))
+        out.append(_q(facts, "kinds", "self", s.rng.choice(SELF), Expect(lists=(selfs,))))
     ones = [r for r in facts.references if r.one_to_one]
     if ones:
         e = Expect(
@@ -306,31 +223,4 @@ def follow_ups(facts: CatalogFacts, s: Subjects, n: int) -> list[Question]:
         out.append(_q(facts, "follow_up", style, second, e, first.format(t=form)))
         if len(out) == n:
             break
-    return out
-
-
-def schema_questions(
-    facts: CatalogFacts,
-    apps: dict[str, str],
-    types: dict[str, dict[str, str]],
-    rng: random.Random,
-    n: int = 2,
-) -> list[Question]:
-    """Every schema intent for one catalog; `n` subjects per template group."""
-    s = Subjects(facts, apps, rng)
-    out: list[Question] = []
-    for make in (
-        count_tables,
-        count_columns,
-        describe,
-        keys,
-        references,
-        join_paths,
-        debt_and_kinds,
-        follow_ups,
-    ):
-        out += make(facts, s, n)
-    out += search(facts, s, n, apps)
-    out += columns_of_kind(facts, s, 1, types)
-    out += areas(facts, s, n, apps)
     return out

@@ -28,8 +28,9 @@ from benchmarks.understanding.scoring import score
 from mcop_kernel import ExplorerSession, session_config
 
 from .catalogs import LABELS, column_types, load
-from .questions import Question, schema_questions
+from .questions import Question
 from .steward import steward_questions
+from .suite import schema_questions
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SEED = 1101
