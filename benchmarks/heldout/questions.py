@@ -165,7 +165,7 @@ def debt_and_kinds(facts: CatalogFacts, s: Subjects, n: int) -> list[Question]:
     def e_opt(t: str) -> Expect | None:
         # the table's own nullable columns, not the whole catalog's list of optional references
         cols = tuple(c for r in facts.references if r.table == t and r.optional for c in r.columns)
-        return Expect(names=cols, lists=((t,),), allowed=tuple(facts.neighbours(t))) if cols else None
+        return Expect(names=cols, lists=((t,),), allowed=tuple(sorted(facts.neighbours(t)))) if cols else None
 
     return out + _described(facts, s, n, OPTIONAL, "kinds", e_opt)
 

@@ -83,7 +83,7 @@ def steward_questions(facts: CatalogFacts, rng: random.Random, n: int = 2) -> li
         sorted(ups),
         lambda x: Expect(
             lists=(tuple(sorted({a for a, b in facts.lineage if b == x})),),
-            allowed=(x, *_reach(facts.lineage, x, upstream=True)),
+            allowed=(x, *sorted(_reach(facts.lineage, x, upstream=True))),
         ),
     )
     downs = {a for a, _ in facts.lineage}
@@ -93,7 +93,7 @@ def steward_questions(facts: CatalogFacts, rng: random.Random, n: int = 2) -> li
         sorted(downs),
         lambda x: Expect(
             lists=(tuple(sorted({b for a, b in facts.lineage if a == x})),),
-            allowed=(x, *_reach(facts.lineage, x, upstream=False)),
+            allowed=(x, *sorted(_reach(facts.lineage, x, upstream=False))),
         ),
     )
     for term in rng.sample(sorted(facts.terms), n):
