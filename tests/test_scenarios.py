@@ -401,3 +401,12 @@ async def test_plain_dates_impact_and_keys(plain: Explorer) -> None:
     names_all(impact.text, plain.referencing("products"))
     keys = await plain.ask("what is the grain of orders?")
     assert keys.text.startswith("The primary key of `orders` is `id`")
+
+
+async def test_a_tables_own_optional_references(sample: Explorer) -> None:
+    answer = await sample.ask("which nullable foreign keys does fact_bs_invoice have?")
+    rels = sample.snapshot.relationships
+    own = {r.to_table for r in rels if r.from_table == "fact_bs_invoice" and r.optional}
+    names_all(answer.text, own)
+    others = {r.from_table for r in sample.snapshot.relationships if r.optional} - {"fact_bs_invoice"}
+    assert not any(f"`{name}` →" in answer.text for name in others)

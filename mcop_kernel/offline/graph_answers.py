@@ -243,12 +243,19 @@ _ONE_KIND_TEXT = {
 
 
 def kind_answer(intent: Intent, result: Result) -> str:
+    """The catalog's relationships of one kind, or (a table named) that table's own."""
     rels, kind = list(result.get("relationships") or []), str(result.get("kind") or intent.what)
     n = int(result.get("count", len(rels)))
+    holder = "The catalog"
+    if intent.tables:
+        table = intent.tables[0]
+        own = "from_table" if kind == "optional" else ""
+        rels = [r for r in rels if table in ((r[own],) if own else (r["from_table"], r["to_table"]))]
+        n, holder = len(rels), f"`{table}`"
     if not rels:
-        return f"The catalog has no {_KIND_TEXT.get(kind, kind)}."
+        return f"{holder} has no {_KIND_TEXT.get(kind, kind)}."
     text = _KIND_TEXT.get(kind, kind) if n != 1 else _ONE_KIND_TEXT.get(kind, kind)
-    lines = [f"The catalog has {n} {text}:", ""]
+    lines = [f"{holder} has {n} {text}:", ""]
     for rel in rels[:30]:
         cols = ", ".join(f"`{c}`" for c in rel.get("from_columns") or [])
         lines.append(f"- `{rel['from_table']}` → `{rel['to_table']}`" + (f" via {cols}" if cols else ""))

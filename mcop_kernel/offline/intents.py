@@ -175,6 +175,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return Intent("coverage")
     rel_kind = next((kind for kind, pattern in g.REL_KINDS if pattern.search(low)), None)
     if rel_kind is not None:
+        if named:
+            return table_intent("rel_kind", what=rel_kind)
         return Intent("rel_kind", what=rel_kind)
     if g.LARGEST.search(low) and not tables:
         if table_type or domain or area:

@@ -143,7 +143,11 @@ _SCRIPTS: dict[IntentKind, _Script] = {
     "describe": _single("describe_table", _table, lambda _, c: answers.describe_answer(c)),
     "keys": _single("get_keys", _table, catalog_answers.keys_answer),
     "references": _single("table_references", _table, graph_answers.references_answer),
-    "rel_kind": _single("find_relationships_of_kind", lambda i: {"kind": i.what}, graph_answers.kind_answer),
+    "rel_kind": _single(
+        "find_relationships_of_kind",
+        lambda i: {"kind": i.what} | ({"limit": 200} if i.tables else {}),
+        graph_answers.kind_answer,
+    ),
     "lacking": _single("find_tables_lacking", lambda i: {"what": i.what}, catalog_answers.lacking_answer),
     "coverage": _single("documentation_coverage", lambda _: {}, catalog_answers.coverage_answer),
     "largest": _single("largest_tables", lambda _: {}, catalog_answers.largest_answer),
