@@ -178,6 +178,7 @@ def run_phase(
     try:
         page = context.new_page()
         chat = open_chat(page, server.lab_url("bench.ipynb"))
+        chat.wait_mermaid()  # the widget loads Mermaid when shown; a user reads the page first
         BROWSER.append(page.evaluate("() => navigator.userAgent"))
         results = []
         for i in range(rounds):
