@@ -41,7 +41,7 @@ class ServerProcess:
     @classmethod
     @asynccontextmanager
     async def start(
-        cls, home: Path, *args: str, headers: dict[str, str] | None = None, timeout: float = 20
+        cls, home: Path, *args: str, headers: dict[str, str] | None = None, timeout: float = 60
     ) -> AsyncIterator[ServerProcess]:
         """Run `python -m jupyter_server ARGS` with HOME and Jupyter's directories under `home` and
         tests/ importable; stopped (killed if it will not stop) on exit. Its log: `home/server.log`."""
