@@ -20,7 +20,7 @@ models.ALLOW_MODEL_REQUESTS = False
 CONTRACT: dict[str, tuple[set[str], set[str]]] = {
     # tool: (arguments it takes, keys every result has)
     "list_tables": (
-        {"type", "domain", "offset", "limit", "area", "order"},
+        {"type", "domain", "offset", "limit", "area", "order", "certified"},
         {"items", "total", "offset", "limit"},
     ),
     "search_catalog": ({"query", "limit", "scope"}, {"query", "hits"}),
@@ -168,7 +168,7 @@ def test_every_tool_of_the_contract_is_offered_with_its_arguments_described() ->
             "many-to-many",
         },
         ("show_er_diagram", "mode"): {"auto", "direct", "path", "neighbourhood"},
-        ("list_tables", "order"): {"name", "rows"},
+        ("list_tables", "order"): {"name", "rows", "columns"},
     }
     for (name, argument), choices in closed.items():
         assert set(tools[name].tool_def.parameters_json_schema["properties"][argument]["enum"]) == choices
@@ -257,6 +257,19 @@ async def test_list_tables_by_area_and_by_size() -> None:
     assert page["area"] == {"kind": "area", "name": "catalogue"}
     biggest = await call(catalog, "list_tables", order="rows", limit=2)
     assert [t["name"] for t in biggest["items"]] == ["shop_order", "shop_customer"]
+
+
+async def test_list_tables_widest_first_and_certified_only(sample: SnapshotCatalog) -> None:
+    snapshot = bundled_snapshot()
+    widest = await call(sample, "list_tables", order="columns", limit=3)
+    most = max(len(t.columns) for t in snapshot.tables)
+    assert widest["items"][0]["columns"] == most
+    assert [t["columns"] for t in widest["items"]] == sorted(
+        (t["columns"] for t in widest["items"]), reverse=True
+    )
+    certified = await call(sample, "list_tables", certified=True, limit=200)
+    assert {t["name"] for t in certified["items"]} == {t.name for t in snapshot.tables if t.certified}
+    assert certified["total"] == sum(1 for t in snapshot.tables if t.certified)
 
 
 # -- Diagrams answer the question asked -------------------------------------------------------------

@@ -19,7 +19,8 @@ async def list_tables(
     offset: int = 0,
     limit: int = 50,
     area: str | None = None,
-    order: Literal["name", "rows"] = "name",
+    order: Literal["name", "rows", "columns"] = "name",
+    certified: bool | None = None,
 ) -> dict[str, Any]:
     """List the catalog's tables, a page at a time, with the total. For "how many tables" prefer
     catalog_summary.
@@ -31,19 +32,26 @@ async def list_tables(
         limit: Tables per page (at most 200).
         area: Only the tables of an area: a domain, a schema, a source system, or a name prefix / app
             label (`catalogue` lists `catalogue_product`, `catalogue_category`).
-        order: "name" (marts first, then by name) or "rows" (largest first by row count).
+        order: "name" (marts first, then by name), "rows" (largest first by row count) or "columns"
+            (widest first: the tables with the most columns).
+        certified: True for only the tables certified for use, False for only those that are not.
     """
     catalog = ctx.deps.catalog
     offset, limit = max(offset, 0), bounded(limit)
-    if not area and order == "name":
+    if not area and order == "name" and certified is None:
         page = await catalog.list_tables(type=type, domain=domain, offset=offset, limit=limit)
         return page.model_dump(mode="json")
     snap = await catalog_snapshot(catalog)
     if domain:
         await catalog.list_tables(domain=domain, limit=0)  # an unknown domain answers with suggestions
-    matched, chosen = steward.listing(snap, area=area, domain=domain, type=type, order=order)
+    by_rows: Literal["name", "rows"] = "rows" if order == "rows" else "name"
+    matched, chosen = steward.listing(snap, area=area, domain=domain, type=type, order=by_rows)
+    if certified is not None:
+        chosen = [t for t in chosen if bool(t.certified) == certified]
+    if order == "columns":
+        chosen = sorted(chosen, key=lambda t: -len(t.columns))
     items = [
-        t.summary().model_dump(mode="json") | {"row_count": t.row_count}
+        t.summary().model_dump(mode="json") | {"row_count": t.row_count, "columns": len(t.columns)}
         for t in chosen[offset : offset + limit]
     ]
     result: dict[str, Any] = {
@@ -55,6 +63,10 @@ async def list_tables(
     }
     if matched:
         result["area"] = matched
+    if certified is not None:
+        result["certified"] = certified
+        if not any(t.certified is not None for t in snap.tables):
+            result |= {"unknown": ["certification"], "note": "This catalog records no certification."}
     if order == "rows":
         result |= steward.index_of(snap).unknown(["row_counts"])
     return result
