@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .intents import Intent, IntentKind
+from .intents import TABLE_KINDS, Intent, IntentKind
 
 Result = dict[str, Any]
 
@@ -111,7 +111,9 @@ def error_answer(intent: Intent, result: Result) -> str:
             return f"{text}\n\nYou could ask, for example: “What does {suggestions[0]} own?”"
         return f"{text}\n\nYou could ask, for example: “{_example(intent.kind, tables)}”"
     search = f"“Search for {query}”" if query else "“Search for …”"
-    return f"{text}\n\nTry {search} or “Show me all tables” to see what the catalog holds."
+    example = dict(intent.examples).get("table")
+    known = f" (for example “Describe {example}”)" if example and intent.kind in TABLE_KINDS else ""
+    return f"{text}\n\nTry {search} or “Show me all tables” to see what the catalog holds{known}."
 
 
 def failure_answer(tool: str) -> str:
@@ -125,13 +127,19 @@ def list_answer(intent: Intent, page: Result) -> str:
     items: list[Result] = page.get("items", [])
     total, offset = int(page.get("total", len(items))), int(page.get("offset", 0))
     kind = f"{intent.table_type} tables" if intent.table_type else "tables"
+    if intent.certified is not None:
+        if page.get("note"):
+            return f"{page['note']} Ask “Describe …” about a table to see what it does record."
+        kind = ("certified " if intent.certified else "uncertified ") + kind
     where = (
         f" in the {intent.domain} domain" if intent.domain else f" in {intent.area}" if intent.area else ""
     )
     if not items:
         return f"There are no {kind}{where} in the catalog. Ask “Show me all tables” to see what is there."
     heading = (
-        f"Here are the {kind}{where}:" if intent.table_type or where else "Here are the available tables:"
+        f"Here are the {kind}{where}:"
+        if intent.table_type or where or intent.certified is not None
+        else "Here are the available tables:"
     )
     lines = [
         f"{offset + n}. {t['name']} ({t['type']})" + dash(t.get("description"))

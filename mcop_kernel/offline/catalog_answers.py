@@ -24,9 +24,17 @@ _HAVE = {
 }
 
 
+COMPLETE = (
+    "That listing was already complete: there are no more tables to show. "
+    "Ask “How many tables are there?” for the counts, or name an area, a domain or a type to narrow it."
+)
+
+
 def count_answer(intent: Intent, summary: Result) -> str:
     """The number first, then what it is made of."""
     tables, by_type = int(summary.get("tables", 0)), dict(summary.get("by_type") or {})
+    if intent.what == "areas":
+        return areas_answer(summary)
     if intent.what == "columns":
         columns = count(int(summary.get("columns", 0)), "column")
         return f"The catalog has **{columns}** across {count(tables, 'table')}."
@@ -58,9 +66,54 @@ def count_answer(intent: Intent, summary: Result) -> str:
     domains = [f"{d['name']} ({d['tables']})" for d in summary.get("domains") or [] if d.get("name")]
     if domains:
         lines.append("Domains: " + ", ".join(domains[:10]) + ".")
-    areas = [f"{a['name']} ({a['tables']})" for a in summary.get("areas") or []]
+    areas = [f"{a['name']} ({a['tables']})" for a in _ranked(summary.get("areas"))]
     if areas:
         lines.append("Areas by name prefix: " + ", ".join(areas[:12]) + ".")
+    if intent.what == "overview":
+        lines += ["", "Ask “Show me all tables” for the full list, or “List the … tables” for one area."]
+    return "\n".join(lines)
+
+
+def _ranked(groups: object) -> list[Result]:
+    entries = [g for g in groups or [] if isinstance(g, dict) and g.get("name")]  # type: ignore[attr-defined]
+    return sorted(entries, key=lambda g: (-int(g.get("tables", 0)), str(g["name"])))
+
+
+def areas_answer(summary: Result) -> str:
+    """The catalog's areas (domains, app labels, schemas) ranked by how many tables each holds."""
+    total = int(summary.get("tables", 0))
+    for group, label in (("domains", "domain"), ("areas", "area"), ("schemas", "schema")):
+        ranked = _ranked(summary.get(group))
+        if len(ranked) > 1:
+            lines = [f"The biggest {label}s by number of tables (of {count(total, 'table')} in all):", ""]
+            lines += [
+                f"{n}. {g['name']}: {count(int(g['tables']), 'table')}" for n, g in enumerate(ranked[:15], 1)
+            ]
+            if len(ranked) > 15:
+                lines.append(f"- … and {len(ranked) - 15} more {label}s")
+            return "\n".join(lines)
+    tables = count(total, "table")
+    return f"This catalog is not split into areas: its {tables} share no domain, prefix or schema."
+
+
+def widest_answer(tool: str, result: Result, biggest: Result | None) -> str:
+    """The table with the most columns (or, when row counts are known, the biggest table's width)."""
+    if tool == "describe_table":
+        rows = next((t.get("row_count") for t in (biggest or {}).get("tables") or []), None)
+        n = len(result.get("columns") or [])
+        size = f" ({rows:,} rows)" if isinstance(rows, int) else ""
+        return f"The biggest table by rows is `{result['name']}`{size}; it has **{count(n, 'column')}**."
+    items = list(result.get("items") or [])
+    if not items:
+        return "The catalog has no tables."
+    top = items[0]
+    lead = "This catalog records no row counts, so by width: the" if biggest is not None else "The"
+    width = count(int(top["columns"]), "column")
+    lines = [f"{lead} table with the most columns is `{top['name']}`, with **{width}**."]
+    if len(items) > 1:
+        lines += ["", "Next widest:"] + [
+            f"- `{t['name']}`: {count(int(t['columns']), 'column')}" for t in items[1:]
+        ]
     return "\n".join(lines)
 
 

@@ -169,6 +169,12 @@ def _table_named(result: ToolResult) -> str | None:
         second = content.get("second")
         name = second.get("name") if isinstance(second, dict) else None
         return name if isinstance(name, str) else None
+    if result.tool == "search_catalog":
+        hits = content.get("hits") or []
+        top = next((h for h in hits if isinstance(h, dict) and h.get("kind") == "table"), None)
+        top = top or next((h for h in hits if isinstance(h, dict) and h.get("table")), None)
+        name = (top.get("name") if top.get("kind") == "table" else top.get("table")) if top else None
+        return name if isinstance(name, str) else None
     key = _TABLE_KEY.get(result.tool)
     if key is not None:
         name = content.get(key)

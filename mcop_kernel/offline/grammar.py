@@ -121,7 +121,7 @@ COLUMN_FIRST = _any(
     r"(?:which|what|any) (?:columns?|fields?) (?:mention|contain|named|called|like|with|about|for)\w*"
     r"|in any columns?"
 )
-NAME_SEARCH = _any(r"mention\w*|named|called|like|contain\w*|in any columns?")
+NAME_SEARCH = _any(r"mention\w*|named|called|(?<!look )(?<!looks )like|contain\w*|in any columns?")
 COLUMN_OF_TABLES = _any(
     r"(?:tables?|which|where) (?:\w+ ){0,3}(?:have|has|with|contains?|holds?) (?:a |an |any |the )?"
     r"(?:\w+ ){1,2}(?:columns?|fields?)"
@@ -133,9 +133,46 @@ FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|same for|now|then)\b"
 COUNT = _any(
     r"how many|number of|count of|count the|count|total number|how big is the catalog|size of the catalog"
 )
+_WHOLE = r"(?:catalog|database|db|schema|warehouse|data ?base|place|system|repository|repo)"
 SUMMARY = _any(
-    r"what(?:'s| is) in (?:the|this) catalog|overview of the catalog|summar(?:y|ise|ize) (?:the|this) catalog"
+    r"what(?:'s| is) in (?:the|this|our|here)(?: " + _WHOLE + r")?(?: \w+)?$|overview|summar(?:y|ise|ize)"
+    r"|what(?:'s| is) (?:the|this|our) " + _WHOLE + r" (?:about|for|made of)|big picture"
+    r"|what(?:'s| is) (?:here|in here|in there)|what (?:do|does) (?:the|this|our) "
+    + _WHOLE
+    + r" (?:hold|contain|have)|tell me about (?:the|this|our) "
+    + _WHOLE
 )
+"""Questions about the whole catalog: its counts and areas first (a table named in them is about it)."""
+STORED = _any(
+    r"(?:where|which|what|does|do|is|are|anything|anywhere|something|who)\b.*\b(?:keep|keeps|kept|store|stores"
+    r"|stored|storing|hold|holds|held|track|tracks|tracked|record|records|recorded|save|saves|saved|capture"
+    r"|captures|captured|persist|persists|persisted)"
+    r"|(?:kept|stored|held|tracked|recorded|saved|captured|persisted)\b.*\b(?:anywhere|somewhere|where)"
+)
+"""Where a kind of data lives: a question about columns ("where do we keep phone numbers?")."""
+AREAS_RANKED = _any(r"areas|apps|modules|domains|schemas|sections|parts|subject areas|components")
+MOST_TABLES = _any(r"biggest|largest|most tables|main|major|top|ranked|by size|by table count")
+WIDEST_ONLY = _any(r"widest|most columns|most fields|most attributes|how wide")
+TABLES_ASKED = _any(r"tables?|which|what|list|show|any|datasets?")
+KIND_ASKED = re.compile(
+    r"^(?:which|what|any|list|show|find|give|where|are there|is there|do we|does)\b|\blook(?:s)? like\b"
+    r"|\b(?:find|show|list|give me)\b"
+)
+EXPLICIT_DESCRIBE = re.compile(
+    r"^(?:please )?(?:describe|explain|(?:show|give) me|tell me about|details (?:of|on|for)"
+    r"|info (?:on|about))\b"
+)
+WHERE = re.compile(r"^(?:so |and |ok )?where\b")
+BOTH_ENDS = re.compile(r"\b(?:from|between|join|link|connect|relate)\b.+\b(?:to|and|with)\b")
+"""A join question naming both of its ends ("from order lines to the customer")."""
+ASKING = re.compile(r"^(?:where|which|what|who|does|do|is|are|any|find|show|search|look|have|has)\b")
+WIDEST = _any(
+    r"widest|most columns|most fields|most attributes"
+    r"|columns? (?:does|do|has|have) the (?:biggest|largest|widest)"
+    r"|(?:biggest|largest) table (?:have|has)|how wide"
+)
+CERTIFIED_LIST = _any(r"certified|certification")
+UNCERTIFIED = _any(r"not certified|uncertified|isn'?t certified|aren'?t certified|lack\w* certification")
 GLOSSARY = _any(
     r"glossary|business terms|(?:list|all|show)(?: \w+)? terms|terms (?:do we have|are there|defined)"
 )
@@ -211,13 +248,26 @@ OWNER = _any(
     r"|manages?|in charge"
     r"|who (?:do|should|can) (?:i|we) (?:contact|ask)"
 )
+_HANG = (
+    r"hang\w* off|hook\w* (?:in)?to|plug\w* into|(?:is|are|get|gets) attached to|attach\w* to|sit\w* under"
+    r"|sit\w* below|children of|child(?:ren)? tables? of|child(?:ren)? of|depend\w* on|relies on|rely on"
+    r"|build\w* on|point(?:s|ing)? (?:to|at)|refers? to"
+)
+PARENTS = _any(
+    r"parents? (?:tables? )?of"
+    r"|x(?: table)? (?:hangs?|depends?|points?|sits?|hooks?|rel(?:y|ies)|builds?|refers?)"
+    r" (?:off|on|to|at|under|into|upon)"
+)
 REFERENCED_BY = _any(
-    r"referenc\w* by|point(?:s|ing)? (?:to|at) (?:it|x)|depend(?:s|ing)? on (?:it|x)|(?:which"
+    r"(?:" + _HANG + r") x|children|child tables|referenc\w* by|point(?:s|ing)? (?:to|at) (?:it|x)"
+    r"|depend(?:s|ing)? on (?:it|x)|(?:which"
     r"|what) \w+ (?:references?|points? to|point at|depends? on|uses?)"
     r"|refers? to (?:it|x)|(?:tables|who|what) referenc\w*|incoming|references? to x|refs to x"
 )
 REFERENCES = _any(
-    r"referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?|depend\w* on|outgoing"
+    _HANG
+    + r"|parents?|children|child tables|referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?"
+    r"|depend\w* on|outgoing"
 )
 KEYS = _any(r"primary keys?|pks?|unique|uniquely|identif(?:y|ies|ier)|grain|natural keys?|keys?")
 JOIN = _any(r"join\w*|sql|combine|path (?:from|between)|get from|how do i (?:link|connect)|query .* together")

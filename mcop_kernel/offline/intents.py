@@ -36,6 +36,8 @@ IntentKind = Literal[
     "glossary",
     "term",
     "people",
+    "widest",
+    "complete",
     "help",
     "clarify",
 ]
@@ -92,6 +94,7 @@ class Intent:
     what: str = ""
     person: str = ""
     order: str = ""
+    certified: bool | None = None
     notes: tuple[str, ...] = ()
     choices: tuple[tuple[str, str], ...] = ()
     examples: tuple[tuple[str, str], ...] = ()
@@ -142,8 +145,15 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
             area=area or context.area,
             offset=context.next_offset,
         )
-    if g.SUMMARY.search(low) and not tables:
-        return Intent("count")
+    done = context.kind == "list" and context.next_offset is None
+    if done and g.MORE.search(low) and not tables and len(low.split()) <= 4:
+        return Intent("complete")
+    if g.AREAS_RANKED.search(low) and g.MOST_TABLES.search(low) and not tables and not g.WIDEST.search(low):
+        return Intent("count", what="areas")
+    if g.WIDEST.search(low) and not tables:
+        return Intent("widest", what="" if g.WIDEST_ONLY.search(low) else "biggest")
+    if g.SUMMARY.search(low) and not tables and not (domain or area):
+        return Intent("count", what="overview")
     any_area = next((m.area for m in reading.mentions if m.area), None)
     if any_area and g.AREA_QUESTION.search(low) and not g.ABOUT_TABLES.search(low):
         if g.COUNT.search(low):
@@ -186,6 +196,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return table_intent("impact")
     if g.COMPARE.search(low) and len(tables) + int(refers) >= 2:
         return table_intent("compare")
+    if g.CERTIFIED_LIST.search(low) and not named and g.TABLES_ASKED.search(low):
+        return Intent("list", table_type=table_type, certified=not g.UNCERTIFIED.search(low))
     if g.CLASSIFIED.search(low):
         if named:
             return table_intent("status", what="classification")
@@ -197,6 +209,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return table_intent("status")
     if person and not tables:
         return Intent("person", person=person)
+    if g.JOIN.search(low) and len(tables) == 1 and vocab is not None and g.BOTH_ENDS.search(low):
+        return _join_to_role(reading, tables, context, vocab)
     if g.OWNER.search(low) and (named or refers):
         return table_intent("owner")
     if g.JOIN.search(low) and (named or refers):
@@ -210,16 +224,27 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     if g.KEYS.search(low) and named and not g.REFERENCES.search(low.replace("primary key", "")):
         return table_intent("keys")
     if g.REFERENCES.search(low) and (named or refers):
-        inward = bool(g.REFERENCED_BY.search(low))
-        return table_intent(
-            "references", what="in" if inward else "out" if "x" in low.split()[:3] else "both"
-        )
+        inward = bool(g.REFERENCED_BY.search(low)) and not g.PARENTS.search(low)
+        outward = bool(g.PARENTS.search(low)) or "x" in low.split()[:3]
+        return table_intent("references", what="in" if inward else "out" if outward else "both")
     if g.NEIGHBOURHOOD.search(low) and (named or refers):
         return table_intent("relationships", what="neighbourhood")
     if g.RELATIONSHIPS.search(low) and (named or refers):
         return table_intent("relationships")
+    in_tables = {i for m in tables for i in range(m.start, m.end)}
+    kind = value_kinds.kind_asked(t.low for i, t in enumerate(reading.tokens) if i not in in_tables)
+    if kind and tables and (g.COLUMNS.search(low) or g.SEARCH.search(low) or g.KIND_ASKED.search(low)):
+        return table_intent("column_kind", what=kind, phrase=_kind_phrase(reading, tables))
+    column = next((m for m in reading.mentions if m.column and not m.tables), None)
+    if (
+        column is not None
+        and tables
+        and (g.STORED.search(low) or g.WHERE.search(low) or g.COLUMNS.search(low))
+    ):
+        return table_intent("column_kind", phrase=column.text)
     column_first = g.COLUMN_OF_TABLES.search(low) or g.COLUMN_FIRST.search(low)
-    if column_first or ((g.COLUMNS.search(low) or g.VALUES.search(low)) and not named):
+    asked_columns = g.COLUMNS.search(low) or g.VALUES.search(low) or g.STORED.search(low)
+    if column_first or (asked_columns and not named) or (kind and not named and g.KIND_ASKED.search(low)):
         return _column_question(reading, low)
     if g.FOLLOW_UP.search(low) and tables:
         return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
@@ -257,7 +282,57 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return Intent("term", phrase=words)
     if refers:
         return Intent("clarify", asked=_asked(low))
-    return Intent("help", phrase=phrase_of(reading))
+    return _fallback(reading, low)
+
+
+def _fallback(reading: Reading, low: str) -> Intent:
+    """A question no grammar reads: an explicit describe of an unknown name asks the tool (which suggests
+    names); a column word of the catalog finds those columns; content words are searched for."""
+    phrase = phrase_of(reading)
+    if not phrase:
+        return Intent("help")
+    if g.EXPLICIT_DESCRIBE.search(low) and len(phrase.split()) <= 2:
+        return Intent("describe", tables=(phrase.replace(" ", "_"),))
+    column = next((m for m in reading.mentions if m.column), None)
+    if column is not None:
+        return Intent("find_columns", phrase=column.text)
+    if g.WHAT_IS.search(low) or any(m.term or m.domain or m.area or m.person for m in reading.mentions):
+        return Intent("help", phrase=phrase)
+    if len(phrase.split()) <= 4 and g.ASKING.search(low):
+        return Intent("search", phrase=phrase)
+    return Intent("help", phrase=phrase)
+
+
+def _join_to_role(reading: Reading, tables: list[Mention], context: Context, vocab: Vocabulary) -> Intent:
+    """A join from a table to a role ("the customer who placed them"): the table that role's foreign key
+    points at, or a question back; never the table of an earlier question."""
+    table = tables[0].table or ""
+    mentioned = tables[0].start
+    words = [(i, t) for i, t in enumerate(reading.tokens) if i not in range(tables[0].start, tables[0].end)]
+    for i, token in words:
+        if (
+            token.filler
+            or token.punct
+            or token.low in g.CUES
+            or token.low in g.PHRASE_CUES
+            or len(token.low) < 3
+        ):
+            continue
+        found = vocab.role(token.low)
+        if found is None or found[0] == table:
+            continue
+        via = f" (the table foreign keys such as `{found[1]}` point at)" if found[1] else ""
+        note = f"I took “{token.text}” to mean `{found[0]}`{via}."
+        ends = (found[0], table) if i < mentioned else (table, found[0])
+        return Intent("join", tables=ends, notes=(note,))
+    strict = any(t.low in ("it", "its", "this", "that") and not t.quoted for t in reading.tokens)
+    return _with_tables("join", tables, strict, context if strict else Context(), vocab)
+
+
+def _kind_phrase(reading: Reading, tables: list[Mention]) -> str:
+    covered = {i for m in tables for i in range(m.start, m.end)}
+    words = [t for i, t in enumerate(reading.tokens) if i not in covered]
+    return " ".join(t.low for t in words if not t.punct and t.low in value_kinds.VALUE_WORDS) or "them"
 
 
 def _asked(low: str) -> IntentKind:

@@ -106,6 +106,10 @@ def _count(intent: Intent, results: Sequence[ToolResult]) -> Step:
 
 
 def _column_kind(intent: Intent, results: Sequence[ToolResult]) -> Step:
+    if intent.tables:
+        if not results:
+            return Step(calls=(ToolCall("describe_table", {"table": intent.tables[0]}),))
+        return Step(_answer_or_error(intent, results[0], steward_answers.table_kind_answer))
     if not results:
         names, _types = value_kinds.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
         own = [w.rstrip("s") for w in intent.phrase.lower().split() if w.rstrip("s") in names]
@@ -119,10 +123,29 @@ def _list_args(intent: Intent) -> dict[str, Any]:
         "type": intent.table_type,
         "domain": intent.domain,
         "area": intent.area,
-        "order": intent.order if intent.order == "rows" else None,
+        "order": intent.order if intent.order in ("rows", "columns") else None,
+        "certified": intent.certified,
         "offset": intent.offset or None,
     }
     return {k: v for k, v in args.items() if v is not None}
+
+
+def _widest(intent: Intent, results: Sequence[ToolResult]) -> Step:
+    """The table with the most columns; "biggest" means rows where the catalog counts them."""
+    if not results:
+        first = "largest_tables" if intent.what == "biggest" else "list_tables"
+        args: dict[str, Any] = {"limit": 3} if first == "largest_tables" else {"order": "columns", "limit": 5}
+        return Step(calls=(ToolCall(first, args),))
+    last = results[-1]
+    if not last.found:
+        return Step(answers.error_answer(intent, last.content))
+    if last.tool == "largest_tables":
+        top = list(last.content.get("tables") or [])
+        if int(last.content.get("known", 0)) and top:
+            return Step(calls=(ToolCall("describe_table", {"table": top[0]["name"]}),))
+        return Step(calls=(ToolCall("list_tables", {"order": "columns", "limit": 5}),))
+    biggest = results[0].content if results[0].tool == "largest_tables" else None
+    return Step(catalog_answers.widest_answer(last.tool, last.content, biggest))
 
 
 def _search_args(intent: Intent) -> dict[str, Any]:
@@ -182,6 +205,8 @@ _SCRIPTS: dict[IntentKind, _Script] = {
     "glossary": _single("list_glossary", lambda _: {}, steward_answers.glossary_answer),
     "term": _term,
     "people": _single("list_people", lambda _: {}, steward_answers.people_answer),
+    "widest": _widest,
+    "complete": lambda intent, _: Step(catalog_answers.COMPLETE),
     "help": lambda intent, _: Step(answers.help_answer(intent)),
     "clarify": _clarify,
 }

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from . import value_kinds
 from .answers import Result, and_list, count, dash
 from .intents import Intent
+from .vocabulary import singular, split_words
 
 SHOWN = 30
 
@@ -67,6 +68,28 @@ def column_kind_answer(intent: Intent, results: Sequence[Result]) -> str:
     lines += [_column_line(c) for c in sorted(columns, key=lambda c: (c["table"], c["column"]))[:SHOWN]]
     if len(columns) > SHOWN:
         lines.append(f"- … and {len(columns) - SHOWN} more")
+    return "\n".join(lines)
+
+
+def table_kind_answer(intent: Intent, table: Result) -> str:
+    """One table's columns that look like they hold a kind of value, by name words and data type."""
+    name, what = table["name"], intent.phrase or intent.what
+    wanted = {singular(w) for w in split_words(intent.phrase)}
+
+    def fits(column: Result) -> bool:
+        column_name, data_type = str(column.get("name", "")), str(column.get("data_type") or "")
+        if intent.what in value_kinds.VALUE_KINDS:
+            return value_kinds.matches(intent.what, column_name, data_type)
+        return bool(wanted) and wanted <= {singular(w) for w in split_words(column_name)}
+
+    columns = [c | {"table": name} for c in table.get("columns") or [] if fits(c)]
+    if not columns:
+        return f"No column of `{name}` looks like it holds {what} (by its name or data type)."
+    if intent.what not in value_kinds.VALUE_KINDS:
+        lines = [f"`{name}` keeps {what} in {count(len(columns), 'column')}:", ""]
+    else:
+        lines = [f"{count(len(columns), 'column')} of `{name}` look like they hold {what}:", ""]
+    lines += [_column_line(c | {"column": c["name"]}) for c in columns[:SHOWN]]
     return "\n".join(lines)
 
 

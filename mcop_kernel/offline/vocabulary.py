@@ -73,6 +73,21 @@ class Vocabulary:
     names: list[str] = field(default_factory=list)
     prefixes: frozenset[str] = frozenset()
     examples: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """A foreign key's role word (`customer` of `customer_id`) -> (the table it points at, the column)."""
+
+    def role(self, word: str) -> tuple[str, str] | None:
+        """The table a role word names through foreign keys (`user` -> the table `user_id` points at),
+        or through a common synonym of one (a customer, buyer or client is usually a user)."""
+        word = singular(word)
+        for candidate in (word, *ROLE_SYNONYMS.get(word, ())):
+            found = self.roles.get(candidate)
+            if found is not None:
+                return found
+            tables = self.candidates(candidate)
+            if tables and tables[0][0] < PART:
+                return tables[0][1], ""
+        return None
 
     def candidates(self, span_key: str, table_type: TableType | None = None) -> list[tuple[int, str]]:
         """Tables a key names, best first: (how it names them, name)."""
@@ -85,6 +100,33 @@ class Vocabulary:
             typed = [p for p in pairs if self.tables[p[1]].type == table_type]
             return typed or pairs
         return pairs
+
+
+ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("customer", "client", "buyer", "shopper", "purchaser", "member", "account", "person", "subscriber"),
+        ("customer", "client", "user", "account", "member", "person"),
+    ),
+    **dict.fromkeys(("author", "creator", "writer", "editor", "poster"), ("author", "owner", "user")),
+    **dict.fromkeys(("employee", "staff", "worker"), ("employee", "staff", "user")),
+    **dict.fromkeys(("seller", "vendor", "merchant"), ("seller", "vendor", "supplier", "partner")),
+}
+"""Role words a steward uses for the party a row belongs to, and the names schemas commonly give it."""
+
+
+def _roles(snapshot: CatalogSnapshot) -> dict[str, tuple[str, str]]:
+    """Each single-column foreign key's role (`owner_id` -> owner) and the table it most often points at."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for rel in snapshot.relationships:
+        if len(rel.from_columns) == 1:
+            words = split_words(rel.from_columns[0])
+            if len(words) > 1 and words[-1] == "id":
+                column = f"{rel.from_table}.{rel.from_columns[0]}"
+                counts[(" ".join(singular(w) for w in words[:-1]), rel.to_table, column)] += 1
+    roles: dict[str, tuple[str, str]] = {}
+    for (role, table, column), _ in counts.most_common():
+        roles.setdefault(role, (table, column))
+    return roles
 
 
 def _prefix_words(names: list[tuple[str, ...]]) -> frozenset[str]:
@@ -168,6 +210,7 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
     for table_name, words in split.items():
         parted = _compounds(words, known)
         if parted != words:
+            _add(vocab, " ".join(singular(w) for w in parted), table_name, DISPLAY)
             for start in range(1, len(parted)):
                 _add(vocab, " ".join(singular(w) for w in parted[start:]), table_name, LOOSE + start)
     for name, n in column_names.items():
@@ -192,6 +235,7 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
     vocab.names = sorted(vocab.exact)
     vocab.word_list = sorted(w for w in vocab.words if len(w) > 3 and not w.isdigit())
     vocab.examples = _examples(vocab, snapshot)
+    vocab.roles = _roles(snapshot)
     return vocab
 
 
