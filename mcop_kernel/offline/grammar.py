@@ -57,7 +57,8 @@ CUES = _words("""
     count rows row size grain point points list compare versus similar identify unique optional
     nullable null personal data people person largest biggest top many tables total number
     documented documentation description descriptions money amount amounts date dates value values
-    email phone address
+    email phone address record records recorded track tracks tracked keep keeps kept saved capture
+    captures captured
 """)
 """Words that say what is asked: never a table name on their own, never mended into one."""
 PHRASE_CUES = _words("""

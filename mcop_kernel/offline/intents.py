@@ -123,7 +123,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     if not rest and _greeting(low):
         return Intent("help", greeting=_greeting(low))
     low = rest or low
-    tables = [m for m in reading.mentions if m.tables]
+    tables = [m for m in reading.mentions if m.tables and not _kind_compound(reading, m)]
     refers = refers_back(reading)
     table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
     term = next((m.term if m.mended else m.text for m in reading.mentions if m.term), "")
@@ -327,6 +327,15 @@ def _join_to_role(reading: Reading, tables: list[Mention], context: Context, voc
         return Intent("join", tables=ends, notes=(note,))
     strict = any(t.low in ("it", "its", "this", "that") and not t.quoted for t in reading.tokens)
     return _with_tables("join", tables, strict, context if strict else Context(), vocab)
+
+
+def _kind_compound(reading: Reading, mention: Mention) -> bool:
+    """A loose table match that ends a kind of value's compound ("email addresses", "phone numbers"):
+    the words name a kind of column, not the table."""
+    if mention.tables[0][0] == EXACT or mention.start == 0 or mention.end - mention.start > 1:
+        return False
+    before = reading.tokens[mention.start - 1].low
+    return before in value_kinds.VALUE_WORDS or before in value_kinds.VALUE_KINDS
 
 
 def _kind_phrase(reading: Reading, tables: list[Mention]) -> str:

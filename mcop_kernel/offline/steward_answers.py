@@ -62,13 +62,17 @@ def column_kind_answer(intent: Intent, results: Sequence[Result]) -> str:
     words = and_list([f"“{r.get('query')}”" for r in results if r.get("query")])
     how = f"names containing {words}" + (" and a fitting data type" if typed and types else "")
     lines = [
-        f"{count(len(columns), 'column')} look like they hold {intent.phrase or intent.what} ({how}):",
+        f"{count(len(columns), 'column')} {_look(len(columns))} {intent.phrase or intent.what} ({how}):",
         "",
     ]
     lines += [_column_line(c) for c in sorted(columns, key=lambda c: (c["table"], c["column"]))[:SHOWN]]
     if len(columns) > SHOWN:
         lines.append(f"- … and {len(columns) - SHOWN} more")
     return "\n".join(lines)
+
+
+def _look(n: int) -> str:
+    return "looks like it holds" if n == 1 else "look like they hold"
 
 
 def table_kind_answer(intent: Intent, table: Result) -> str:
@@ -88,7 +92,7 @@ def table_kind_answer(intent: Intent, table: Result) -> str:
     if intent.what not in value_kinds.VALUE_KINDS:
         lines = [f"`{name}` keeps {what} in {count(len(columns), 'column')}:", ""]
     else:
-        lines = [f"{count(len(columns), 'column')} of `{name}` look like they hold {what}:", ""]
+        lines = [f"{count(len(columns), 'column')} of `{name}` {_look(len(columns))} {what}:", ""]
     lines += [_column_line(c | {"column": c["name"]}) for c in columns[:SHOWN]]
     return "\n".join(lines)
 
