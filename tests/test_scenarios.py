@@ -5,6 +5,7 @@ and a plain one. Every expected fact is computed from the catalog's own snapshot
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -410,3 +411,228 @@ async def test_a_tables_own_optional_references(sample: Explorer) -> None:
     names_all(answer.text, own)
     others = {r.from_table for r in sample.snapshot.relationships if r.optional} - {"fact_bs_invoice"}
     assert not any(f"`{name}` →" in answer.text for name in others)
+
+
+# -- Shapes of question, each in several wordings, on more than one catalog -------------------------
+
+SHAPE_CATALOGS = ("sample", "django", "plain")
+
+
+@pytest.fixture(params=SHAPE_CATALOGS)
+def any_catalog(request: pytest.FixtureRequest) -> Explorer:
+    explorer: Explorer = request.getfixturevalue(request.param)
+    return explorer
+
+
+def _columns_where(explorer: Explorer, table: str | None, fits: Any) -> set[str]:
+    return {
+        f"{t.name}.{c.name}"
+        for t in explorer.snapshot.tables
+        if table in (None, t.name)
+        for c in t.columns
+        if fits(c.name.lower(), c.data_type.upper())
+    }
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "where do we keep {w}?",
+        "does anything store {w}?",
+        "is {w} stored anywhere?",
+        "which tables record {w}?",
+    ],
+)
+async def test_where_a_kind_of_data_is_kept_finds_its_columns(any_catalog: Explorer, wording: str) -> None:
+    await any_catalog.load()
+    answer = await any_catalog.ask(wording.format(w="email"))
+    assert any(tool == "find_columns" for tool in answer.tools), answer.text
+    names_all(answer.text, [c for c in any_catalog.columns_like("email") if "." in c])
+
+
+@pytest.mark.parametrize(
+    "wording", ["which fields look like money?", "what columns hold amounts?", "show me the money columns"]
+)
+@pytest.mark.parametrize("catalog", ["django", "plain"])
+async def test_columns_by_kind_of_value_include_every_decimal_amount(
+    request: pytest.FixtureRequest, catalog: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording)
+    names_all(answer.text, _columns_where(explorer, None, lambda _n, t: "DECIMAL" in t or "NUMERIC" in t))
+
+
+@pytest.mark.parametrize(
+    "wording", ["find timestamps on the {t} table", "which date columns does {t} have?", "any dates on {t}?"]
+)
+@pytest.mark.parametrize(("catalog", "table"), [("django", "order_order"), ("plain", "orders")])
+async def test_a_kind_of_value_on_one_table_is_about_that_table(
+    request: pytest.FixtureRequest, catalog: str, table: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording.format(t=table))
+    dated = _columns_where(explorer, table, lambda _n, t: "DATE" in t or "TIME" in t)
+    assert dated
+    names_all(answer.text.replace(f"`{table}.", "`"), [c.split(".")[1] for c in dated])
+    elsewhere = _columns_where(explorer, None, lambda _n, t: "DATE" in t or "TIME" in t) - dated
+    assert not any(f"`{c}`" in answer.text for c in elsewhere), answer.text
+
+
+@pytest.mark.parametrize(
+    "wording", ["which tables hang off {t}?", "what hooks into {t}?", "list the child tables of {t}"]
+)
+@pytest.mark.parametrize(("catalog", "table"), [("django", "catalogue_product"), ("plain", "products")])
+async def test_verbs_of_reference_ask_what_points_at_a_table(
+    request: pytest.FixtureRequest, catalog: str, table: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording.format(t=table))
+    assert answer.tools == ["table_references"]
+    names_all(answer.text, explorer.referencing(table))
+    assert "reference" in answer.text.split("\n")[0] and f"`{table}`" in answer.text
+
+
+@pytest.mark.parametrize(
+    "wording", ["what are the parents of {t}?", "what does {t} hang off?", "what does {t} depend on?"]
+)
+@pytest.mark.parametrize(("catalog", "table"), [("django", "order_line"), ("plain", "order_items")])
+async def test_parents_are_what_a_table_points_to(
+    request: pytest.FixtureRequest, catalog: str, table: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording.format(t=table))
+    assert answer.text.startswith(f"`{table}` references"), answer.text
+    names_all(answer.text, explorer.referenced(table))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "give me the key columns of partner stock records",
+        "what is the primary key of partner stock records?",
+        "what uniquely identifies a partner stock record?",
+    ],
+)
+async def test_the_longest_span_naming_one_table_wins(django: Explorer, question: str) -> None:
+    await django.load()
+    answer = await django.ask(question)
+    assert answer.calls == [("get_keys", {"table": "partner_stockrecord"})], answer.text
+
+
+@pytest.mark.parametrize(
+    ("catalog", "question", "start", "end"),
+    [
+        (
+            "django",
+            "how do I get from order lines to the customer who placed them?",
+            "order_line",
+            "auth_user",
+        ),
+        ("django", "how do I join baskets to the shopper who owns them?", "basket_basket", "auth_user"),
+        ("django", "how do I connect product reviews with the buyer?", "reviews_productreview", "auth_user"),
+        ("plain", "how do I get from order items to the client?", "order_items", "customers"),
+        ("plain", "how do I join orders to the buyer who placed them?", "orders", "customers"),
+    ],
+)
+async def test_a_role_word_is_the_table_its_foreign_keys_point_at(
+    request: pytest.FixtureRequest, catalog: str, question: str, start: str, end: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    other = sorted(t.name for t in explorer.snapshot.tables if t.name not in (start, end))[0]
+    before = await explorer.ask(f"describe {other}")
+    answer = await explorer.ask(question, before)
+    assert answer.calls == [("find_join_path", {"start": start, "end": end})], answer.text
+
+
+@pytest.mark.parametrize(
+    "wording", ["which apps are the biggest?", "rank the modules by size", "what are the largest areas here?"]
+)
+@pytest.mark.parametrize("catalog", ["sample", "django"])
+async def test_areas_ranked_by_how_many_tables_they_hold(
+    request: pytest.FixtureRequest, catalog: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording)
+    assert answer.tools == ["catalog_summary"]
+    tables = explorer.snapshot.tables
+    domains = {t.domain for t in tables if t.domain}
+    groups = [t.domain for t in tables] if len(domains) > 1 else [t.name.split("_")[0] for t in tables]
+    (top, n), second = Counter(groups).most_common(2)
+    assert n > second[1]
+    assert f"1. {top}: {n} tables" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "wording",
+    ["which table is the widest?", "what table has the most fields?", "which table has most columns?"],
+)
+@pytest.mark.parametrize("catalog", ["django", "plain", "sample"])
+async def test_the_widest_table_is_the_one_with_most_columns(
+    request: pytest.FixtureRequest, catalog: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording)
+    widest = max(explorer.snapshot.tables, key=lambda t: len(t.columns))
+    assert f"`{widest.name}`, with **{len(widest.columns)} columns**" in answer.text.split("\n")[0]
+
+
+async def test_the_biggest_table_means_rows_where_the_catalog_counts_them(
+    sample: Explorer, django: Explorer
+) -> None:
+    question = "how many columns does the biggest table have?"
+    counted = [t for t in sample.snapshot.tables if t.row_count is not None]
+    biggest = max(counted, key=lambda t: t.row_count or 0)
+    answer = await sample.ask(question)
+    assert f"`{biggest.name}`" in answer.text and f"**{len(biggest.columns)} columns**" in answer.text
+    await django.load()
+    uncounted = await django.ask(question)
+    widest = max(django.snapshot.tables, key=lambda t: len(t.columns))
+    assert "no row counts" in uncounted.text and f"`{widest.name}`" in uncounted.text
+
+
+@pytest.mark.parametrize(
+    "wording", ["which tables are certified?", "list the certified tables", "any certified datasets?"]
+)
+async def test_certified_tables_are_only_the_certified_ones(
+    sample: Explorer, django: Explorer, wording: str
+) -> None:
+    answer = await sample.ask(wording)
+    tables = sample.snapshot.tables
+    assert all(f"{t.name} (" in answer.text for t in tables if t.certified), answer.text
+    assert not any(f"{t.name} (" in answer.text for t in tables if not t.certified)
+    await django.load()
+    assert "records no certification" in (await django.ask(wording)).text
+
+
+@pytest.mark.parametrize(
+    "wording", ["hey, what's in this database?", "give me an overview", "what is this catalog about?"]
+)
+async def test_an_overview_answers_the_summary_first(any_catalog: Explorer, wording: str) -> None:
+    await any_catalog.load()
+    answer = await any_catalog.ask(wording)
+    assert answer.tools == ["catalog_summary"]
+    assert answer.text.startswith(f"There are **{len(any_catalog.snapshot.tables)} tables**")
+
+
+@pytest.mark.parametrize(
+    "wording", ["Describe the table nonexistent_xyz", "explain zz_nothing_here", "describe qq_ww"]
+)
+async def test_describing_an_unknown_name_asks_the_catalog_and_relays_it(
+    any_catalog: Explorer, wording: str
+) -> None:
+    await any_catalog.load()
+    answer = await any_catalog.ask(wording)
+    assert answer.tools == ["describe_table"]
+    assert "No table named" in answer.text
+
+
+async def test_more_after_a_complete_listing_and_it_after_a_search(plain: Explorer, sample: Explorer) -> None:
+    await plain.load()
+    listing = await plain.ask("show me all tables")
+    for more in ("show more", "next page", "more please"):
+        answer = await plain.ask(more, listing)
+        assert not answer.calls and "already complete" in answer.text
+    found = await sample.ask("search for supplier")
+    top = next(h for h in found.messages[-2].parts[0].content["hits"] if h["kind"] == "table")["name"]
+    owner = await sample.ask("who owns it?", found)
+    assert owner.calls == [("get_owner", {"table": top})]
