@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 
 MASK = "***"
 
@@ -69,10 +70,17 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Masks secrets in every record a handler writes: its message and its traceback."""
+    """Masks secrets in every record a handler writes: its message and its traceback. Records that
+    `spare` accepts are written as they are (a server's own login URL, printed for its user)."""
+
+    def __init__(self, spare: Callable[[str], bool] | None = None) -> None:
+        super().__init__()
+        self.spare = spare
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
+        if self.spare is not None and self.spare(message):
+            return True
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
@@ -83,10 +91,10 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def redact_logs(*loggers: logging.Logger) -> None:
+def redact_logs(*loggers: logging.Logger, spare: Callable[[str], bool] | None = None) -> None:
     """Add one RedactingFilter to every handler of `loggers`, of the root logger, and to the handler
     of last resort (what writes a library's warnings when nothing else is set up)."""
     handlers = [h for logger in (*loggers, logging.getLogger()) for h in logger.handlers]
     for handler in [*handlers, *([logging.lastResort] if logging.lastResort else [])]:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
+            handler.addFilter(RedactingFilter(spare))

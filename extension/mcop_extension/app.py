@@ -106,8 +106,17 @@ class MCOPExtension(ExtensionApp):
             self.log.warning("%s not found (run `npm ci`): the chat widget shows diagram sources", MERMAID)
         return paths
 
+    def _login_banner(self, message: str) -> bool:
+        """Jupyter's own start-up lines that give its user the URL to open, token and all: the one
+        place the token belongs in the log, since without it the user cannot log in."""
+        if "To access the server" in message:
+            return True
+        urls = self.serverapp.display_url.split("\n") if self.serverapp is not None else []
+        return any(message.strip() == url.strip() for url in urls if url.strip())
+
     def initialize_settings(self) -> None:
-        redact_logs(self.log, *([self.serverapp.log] if self.serverapp is not None else []))
+        servers = [self.serverapp.log] if self.serverapp is not None else []
+        redact_logs(self.log, *servers, spare=self._login_banner)
         sessions, problem = None, None
         path = Path(self.store_path or default_store_path()).expanduser()
         store_info: dict[str, str | None] = {"path": str(path), "recovered_from": None}
