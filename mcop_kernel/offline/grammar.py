@@ -151,8 +151,19 @@ STORED = _any(
     r"|(?:kept|stored|held|tracked|recorded|saved|captured|persisted)\b.*\b(?:anywhere|somewhere|where)"
 )
 """Where a kind of data lives: a question about columns ("where do we keep phone numbers?")."""
-AREAS_RANKED = _any(r"areas|apps|modules|domains|schemas|sections|parts|subject areas|components")
-MOST_TABLES = _any(r"biggest|largest|most tables|main|major|top|ranked|by size|by table count")
+_AREA = r"(?:areas?|apps?|applications?|modules?|domains?|schemas|sections?|subject areas?|components?)"
+AREAS_RANKED = _any(
+    "|".join(
+        (
+            r"(?:biggest|largest|main|major|top|busiest) " + _AREA,
+            _AREA + r" (?:are|is) the (?:biggest|largest)",
+            _AREA + r" (?:\w+ ){0,2}(?:the )?most tables",
+            r"rank\w* (?:the )?" + _AREA,
+            _AREA + r" (?:ranked )?by (?:size|table count|number of tables)",
+        )
+    )
+)
+"""The catalog's areas ranked by size ("which apps are the biggest?", "the module with the most tables")."""
 WIDEST_ONLY = _any(r"widest|most columns|most fields|most attributes|how wide")
 TABLES_ASKED = _any(r"tables?|which|what|list|show|any|datasets?")
 KIND_ASKED = re.compile(
@@ -255,7 +266,8 @@ _HANG = (
     r"|build\w* on|point(?:s|ing)? (?:to|at)|refers? to"
 )
 PARENTS = _any(
-    r"parents? (?:tables? )?of"
+    r"parents? (?:tables? )?of|x(?: table)? (?:is )?an? (?:child|dependant|dependent) of"
+    r"|(?:child|children) of what"
     r"|x(?: table)? (?:hangs?|depends?|points?|sits?|hooks?|rel(?:y|ies)|builds?|refers?)"
     r" (?:off|on|to|at|under|into|upon)"
 )

@@ -148,7 +148,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     done = context.kind == "list" and context.next_offset is None
     if done and g.MORE.search(low) and not tables and len(low.split()) <= 4:
         return Intent("complete")
-    if g.AREAS_RANKED.search(low) and g.MOST_TABLES.search(low) and not tables and not g.WIDEST.search(low):
+    if g.AREAS_RANKED.search(low) and not tables and not g.WIDEST.search(low):
         return Intent("count", what="areas")
     if g.WIDEST.search(low) and not tables:
         return Intent("widest", what="" if g.WIDEST_ONLY.search(low) else "biggest")
@@ -298,7 +298,9 @@ def _fallback(reading: Reading, low: str) -> Intent:
         return Intent("find_columns", phrase=column.text)
     if g.WHAT_IS.search(low) or any(m.term or m.domain or m.area or m.person for m in reading.mentions):
         return Intent("help", phrase=phrase)
-    if len(phrase.split()) <= 4 and g.ASKING.search(low):
+    words = [t for t in reading.tokens if not t.punct]
+    bare = all(not t.filler for t in words)
+    if len(phrase.split()) <= 4 and (g.ASKING.search(low) or bare):
         return Intent("search", phrase=phrase)
     return Intent("help", phrase=phrase)
 

@@ -112,8 +112,12 @@ def _column_kind(intent: Intent, results: Sequence[ToolResult]) -> Step:
         return Step(_answer_or_error(intent, results[0], steward_answers.table_kind_answer))
     if not results:
         names, _types = value_kinds.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
-        own = [w.rstrip("s") for w in intent.phrase.lower().split() if w.rstrip("s") in names]
-        wanted = list(dict.fromkeys([*own, *names]))[:5]
+        words = intent.phrase.lower().split()
+        own = [w.rstrip("s") for w in words if w.rstrip("s") in names]
+        whole = (
+            [intent.phrase] if len(words) > 1 and not all(w in value_kinds.VALUE_WORDS for w in words) else []
+        )
+        wanted = list(dict.fromkeys([*whole, *own, *names]))[:5]
         return Step(calls=tuple(ToolCall("find_columns", {"name": w}) for w in wanted))
     return Step(steward_answers.column_kind_answer(intent, [r.content for r in results if r.found]))
 

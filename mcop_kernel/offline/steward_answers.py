@@ -55,8 +55,13 @@ def column_kind_answer(intent: Intent, results: Sequence[Result]) -> str:
     for result in results:
         for column in result.get("columns") or []:
             seen.setdefault((column["table"], column["column"]), column)
-    typed = [c for c in seen.values() if any(t in str(c.get("data_type", "")).lower() for t in types)]
-    columns = typed if typed and types else list(seen.values())
+    fitting = [
+        c
+        for c in seen.values()
+        if value_kinds.matches(intent.what, str(c["column"]), str(c.get("data_type") or ""))
+    ]
+    typed = [c for c in fitting if any(t in str(c.get("data_type", "")).lower() for t in types)]
+    columns = fitting
     if not columns:
         return f"I found no columns that look like they hold {intent.phrase or intent.what}."
     words = and_list([f"“{r.get('query')}”" for r in results if r.get("query")])
