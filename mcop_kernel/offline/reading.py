@@ -119,11 +119,12 @@ def _mend(token: Token, vocab: Vocabulary | None) -> Token:
         return token
     best: tuple[str, float] | None = None
     for choices, cutoff in ((grammar.TYPO_TARGETS, 80), (vocab.word_list, 84)):
-        found = process.extractOne(singular(low), choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if found is None or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
-            continue
-        if best is None or found[1] > best[1]:
-            best = (found[0], found[1])
+        for query in dict.fromkeys((singular(low), low)):
+            found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if found is None or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
+                continue
+            if best is None or found[1] > best[1]:
+                best = (found[0], found[1])
     if best is None:
         return token
     return Token(token.text, best[0], mended=True)
