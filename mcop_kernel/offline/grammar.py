@@ -156,7 +156,7 @@ AREAS_RANKED = _any(
     "|".join(
         (
             r"(?:biggest|largest|main|major|top|busiest) " + _AREA,
-            _AREA + r" (?:are|is) the (?:biggest|largest)",
+            _AREA + r" (?:are|is) (?:the )?(?:biggest|largest)",
             _AREA + r" (?:\w+ ){0,2}(?:the )?most tables",
             r"rank\w* (?:the )?" + _AREA,
             _AREA + r" (?:ranked )?by (?:size|table count|number of tables)",
@@ -174,6 +174,8 @@ EXPLICIT_DESCRIBE = re.compile(
     r"^(?:please )?(?:describe|explain|(?:show|give) me|tell me about|details (?:of|on|for)"
     r"|info (?:on|about))\b"
 )
+KIND_CUE = _any(r"looks? like|kinds? of|types? of|sorts? of")
+"""Words that ask for a kind of value rather than a column name ("columns that look like dates")."""
 WHERE = re.compile(r"^(?:so |and |ok )?where\b")
 BOTH_ENDS = re.compile(r"\b(?:from|between|join|link|connect|relate)\b.+\b(?:to|and|with)\b")
 """A join question naming both of its ends ("from order lines to the customer")."""

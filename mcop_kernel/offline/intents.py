@@ -9,7 +9,7 @@ from ..catalog.models import LineageDirection, TableType
 from . import grammar as g
 from . import value_kinds
 from .reading import Mention, Reading, column_phrase, phrase_of, read, read_without_catalog, refers_back
-from .vocabulary import EXACT, Vocabulary
+from .vocabulary import EXACT, Vocabulary, singular
 
 IntentKind = Literal[
     "list",
@@ -402,11 +402,9 @@ def _column_question(reading: Reading, low: str) -> Intent:
     words = phrase.lower().split()
     kind = next((value_kinds.VALUE_WORDS[w] for w in words if w in value_kinds.VALUE_WORDS), None)
     by_name = g.NAME_SEARCH.search(low) and len(words) == 1
-    if (
-        kind is not None
-        and not by_name
-        and not any(m.column for m in reading.mentions if m.text.lower() == phrase.lower())
-    ):
+    named_column = any(m.column for m in reading.mentions if m.text.lower() == phrase.lower())
+    plural = any(w in value_kinds.VALUE_WORDS and w.endswith("s") and singular(w) != w for w in words)
+    if kind is not None and not by_name and (not named_column or plural or g.KIND_CUE.search(low)):
         return Intent("column_kind", what=kind, phrase=phrase)
     if not phrase:
         return Intent("clarify", asked="search")
