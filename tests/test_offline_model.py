@@ -143,6 +143,70 @@ def test_lists_read_type_domain_and_area_from_the_catalog(sample_vocab: Vocabula
     assert parse_question("tables in ECC_PRD", None, sample_vocab).area == "ECC_PRD"
 
 
+@pytest.mark.parametrize(
+    ("question", "kind", "what"),
+    [
+        ("where do we keep email addresses?", "column_kind", "email"),
+        ("which fields look like money?", "column_kind", "money"),
+        ("show me the timestamps", "column_kind", "date"),
+        ("which apps are the biggest?", "count", "areas"),
+        ("rank the domains by size", "count", "areas"),
+        ("what's the largest module?", "count", "areas"),
+        ("which table is the widest?", "widest", ""),
+        ("what table has the most fields?", "widest", ""),
+        ("how many columns does the biggest table have?", "widest", "biggest"),
+        ("give me an overview", "count", "overview"),
+        ("hey, what is this database about?", "count", "overview"),
+        ("what's in here?", "count", "overview"),
+    ],
+)
+def test_catalog_wide_shapes_are_read_by_their_grammar(
+    sample_vocab: Vocabulary, question: str, kind: str, what: str
+) -> None:
+    intent = parse_question(question, None, sample_vocab)
+    assert (intent.kind, intent.what) == (kind, what)
+
+
+@pytest.mark.parametrize(
+    ("question", "what"),
+    [
+        ("which tables hang off fact_bs_invoice?", "in"),
+        ("what hooks into the supplier dimension?", "in"),
+        ("list the child tables of fact_bs_invoice", "in"),
+        ("what are the parents of fact_bs_invoice?", "out"),
+        ("what does fact_bs_invoice hang off?", "out"),
+        ("what is fact_bs_invoice a child of?", "out"),
+    ],
+)
+def test_verbs_of_reference_read_their_direction(sample_vocab: Vocabulary, question: str, what: str) -> None:
+    intent = parse_question(question, None, sample_vocab)
+    assert (intent.kind, intent.what) == ("references", what)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "find the dates on fact_bs_invoice",
+        "which money columns does fact_bs_invoice have?",
+        "any amounts on invoices?",
+    ],
+)
+def test_a_kind_of_value_on_a_named_table_keeps_to_that_table(
+    sample_vocab: Vocabulary, question: str
+) -> None:
+    intent = parse_question(question, None, sample_vocab)
+    assert (intent.kind, intent.tables) == ("column_kind", (INVOICE,))
+
+
+def test_certified_lists_and_unknown_describes_and_complete_listings(sample_vocab: Vocabulary) -> None:
+    assert parse_question("which tables are certified?", None, sample_vocab).certified is True
+    assert parse_question("list the uncertified tables", None, sample_vocab).certified is False
+    unknown = parse_question("describe the table zz_nothing", None, sample_vocab)
+    assert (unknown.kind, unknown.tables) == ("describe", ("zz_nothing",))
+    done = Context(kind="list", next_offset=None)
+    assert parse_question("show more", done, sample_vocab).kind == "complete"
+
+
 SUPPLIER_CONTEXT = Context(table=SUPPLIER, kind="describe")
 
 

@@ -185,7 +185,7 @@ WIDEST = _any(
     r"|columns? (?:does|do|has|have) the (?:biggest|largest|widest)"
     r"|(?:biggest|largest) table (?:have|has)|how wide"
 )
-CERTIFIED_LIST = _any(r"certified|certification")
+CERTIFIED_LIST = _any(r"certified|certification|uncertified")
 UNCERTIFIED = _any(r"not certified|uncertified|isn'?t certified|aren'?t certified|lack\w* certification")
 GLOSSARY = _any(
     r"glossary|business terms|(?:list|all|show)(?: \w+)? terms|terms (?:do we have|are there|defined)"
@@ -274,7 +274,7 @@ PARENTS = _any(
     r" (?:off|on|to|at|under|into|upon)"
 )
 REFERENCED_BY = _any(
-    r"(?:" + _HANG + r") x|children|child tables|referenc\w* by|point(?:s|ing)? (?:to|at) (?:it|x)"
+    r"(?:" + _HANG + r") (?:the )?x|children|child tables|referenc\w* by|point(?:s|ing)? (?:to|at) (?:it|x)"
     r"|depend(?:s|ing)? on (?:it|x)|(?:which"
     r"|what) \w+ (?:references?|points? to|point at|depends? on|uses?)"
     r"|refers? to (?:it|x)|(?:tables|who|what) referenc\w*|incoming|references? to x|refs to x"

@@ -231,6 +231,9 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return table_intent("relationships", what="neighbourhood")
     if g.RELATIONSHIPS.search(low) and (named or refers):
         return table_intent("relationships")
+    valued = [m for m in tables if m.tables[0][0] != EXACT and m.text.lower() in value_kinds.VALUE_WORDS]
+    if valued and len(valued) < len(tables):
+        tables = [m for m in tables if m not in valued]
     in_tables = {i for m in tables for i in range(m.start, m.end)}
     kind = value_kinds.kind_asked(t.low for i, t in enumerate(reading.tokens) if i not in in_tables)
     if kind and tables and (g.COLUMNS.search(low) or g.SEARCH.search(low) or g.KIND_ASKED.search(low)):
