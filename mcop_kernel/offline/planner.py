@@ -109,17 +109,27 @@ def _column_kind(intent: Intent, results: Sequence[ToolResult]) -> Step:
     if intent.tables:
         if not results:
             return Step(calls=(ToolCall("describe_table", {"table": intent.tables[0]}),))
-        return Step(_answer_or_error(intent, results[0], steward_answers.table_kind_answer))
+        first = results[0]
+        if not first.found or steward_answers.kind_columns(intent, first.content):
+            return Step(_answer_or_error(intent, first, steward_answers.table_kind_answer))
+        if len(results) == 1:
+            return Step(calls=_kind_calls(intent))
+        none = steward_answers.table_kind_answer(intent, first.content)
+        wide = [r.content for r in results[1:] if r.found]
+        return Step(none + " Across the catalog:\n\n" + steward_answers.column_kind_answer(intent, wide))
     if not results:
-        names, _types = value_kinds.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
-        words = intent.phrase.lower().split()
-        own = [w.rstrip("s") for w in words if w.rstrip("s") in names]
-        whole = (
-            [intent.phrase] if len(words) > 1 and not all(w in value_kinds.VALUE_WORDS for w in words) else []
-        )
-        wanted = list(dict.fromkeys([*whole, *own, *names]))[:5]
-        return Step(calls=tuple(ToolCall("find_columns", {"name": w}) for w in wanted))
+        return Step(calls=_kind_calls(intent))
     return Step(steward_answers.column_kind_answer(intent, [r.content for r in results if r.found]))
+
+
+def _kind_calls(intent: Intent) -> tuple[ToolCall, ...]:
+    """find_columns for the question's own words, then the kind's name words (at most five calls)."""
+    names, _types = value_kinds.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
+    words = intent.phrase.lower().split()
+    own = [w.rstrip("s") for w in words if w.rstrip("s") in names]
+    mixed = len(words) > 1 and not all(w in value_kinds.VALUE_WORDS for w in words)
+    wanted = list(dict.fromkeys([*([intent.phrase] if mixed else []), *own, *names]))[:5]
+    return tuple(ToolCall("find_columns", {"name": w}) for w in wanted)
 
 
 def _list_args(intent: Intent) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def join_to_role(reading: Reading, tables: list[Mention], context: Context, voca
         found = vocab.role(token.low)
         if found is None or found[0] == table:
             continue
-        via = f" (the table foreign keys such as `{found[1]}` point at)" if found[1] else ""
+        via = f" ({found[1]})" if found[1] else ""
         note = f"I took “{token.text}” to mean `{found[0]}`{via}."
         ends = (found[0], table) if i < mentioned else (table, found[0])
         return Intent("join", tables=ends, notes=(note,))

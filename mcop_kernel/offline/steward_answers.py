@@ -80,9 +80,8 @@ def _look(n: int) -> str:
     return "looks like it holds" if n == 1 else "look like they hold"
 
 
-def table_kind_answer(intent: Intent, table: Result) -> str:
-    """One table's columns that look like they hold a kind of value, by name words and data type."""
-    name, what = table["name"], intent.phrase or intent.what
+def kind_columns(intent: Intent, table: Result) -> list[Result]:
+    """The table's columns that look like they hold the kind of value asked (or bear the words asked)."""
     wanted = {singular(w) for w in split_words(intent.phrase)}
 
     def fits(column: Result) -> bool:
@@ -91,7 +90,13 @@ def table_kind_answer(intent: Intent, table: Result) -> str:
             return value_kinds.matches(intent.what, column_name, data_type)
         return bool(wanted) and wanted <= {singular(w) for w in split_words(column_name)}
 
-    columns = [c | {"table": name} for c in table.get("columns") or [] if fits(c)]
+    return [c | {"table": table["name"]} for c in table.get("columns") or [] if fits(c)]
+
+
+def table_kind_answer(intent: Intent, table: Result) -> str:
+    """One table's columns that look like they hold a kind of value, by name words and data type."""
+    name, what = table["name"], intent.phrase or intent.what
+    columns = kind_columns(intent, table)
     if not columns:
         return f"No column of `{name}` looks like it holds {what} (by its name or data type)."
     if intent.what not in value_kinds.VALUE_KINDS:

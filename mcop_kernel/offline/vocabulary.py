@@ -74,20 +74,25 @@ class Vocabulary:
     prefixes: frozenset[str] = frozenset()
     examples: dict[str, str] = field(default_factory=dict)
     roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    column_roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """A word that opens column names (`buyer` of `buyer_email`) -> (the table most such columns are in,
+    one column), for role words no foreign key bears."""
     """A foreign key's role word (`customer` of `customer_id`) -> (the table it points at, the column)."""
 
     def role(self, word: str) -> tuple[str, str] | None:
-        """The table a role word names through foreign keys (`user` -> the table `user_id` points at),
-        or through a common synonym of one (a customer, buyer or client is usually a user)."""
+        """The table a role word names, and how: through foreign keys (`user` -> the table `user_id`
+        points at), a common synonym of one (a customer or client is usually a user), or the columns
+        it opens (`buyer` -> the table of `buyer_email`)."""
         word = singular(word)
         for candidate in (word, *ROLE_SYNONYMS.get(word, ())):
             found = self.roles.get(candidate)
             if found is not None:
-                return found
+                return found[0], f"the table foreign keys such as `{found[1]}` point at"
             tables = self.candidates(candidate)
             if tables and tables[0][0] < PART:
                 return tables[0][1], ""
-        return None
+        named = self.column_roles.get(word)
+        return (named[0], f"the table whose columns such as `{named[1]}` name it") if named else None
 
     def candidates(self, span_key: str, table_type: TableType | None = None) -> list[tuple[int, str]]:
         """Tables a key names, best first: (how it names them, name)."""
@@ -236,7 +241,26 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
     vocab.word_list = sorted(w for w in vocab.words if len(w) > 3 and not w.isdigit())
     vocab.examples = _examples(vocab, snapshot)
     vocab.roles = _roles(snapshot)
+    vocab.column_roles = _column_roles(snapshot, vocab)
     return vocab
+
+
+def _column_roles(snapshot: CatalogSnapshot, vocab: Vocabulary) -> dict[str, tuple[str, str]]:
+    """The first word of multi-word column names, with the table (marts first) holding most of them."""
+    counts: Counter[tuple[str, str]] = Counter()
+    example: dict[tuple[str, str], str] = {}
+    for table in snapshot.tables:
+        for column in table.columns:
+            words = split_words(column.name)
+            if len(words) > 1 and len(words[0]) > 3:
+                pair = (singular(words[0]), table.name)
+                counts[pair] += 1
+                example.setdefault(pair, f"{table.name}.{column.name}")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], vocab.tables[kv[0][1]].rank, kv[0][1]))
+    roles: dict[str, tuple[str, str]] = {}
+    for pair, _ in ranked:
+        roles.setdefault(pair[0], (pair[1], example[pair]))
+    return roles
 
 
 def _add(vocab: Vocabulary, span_key: str, table: str, quality: int) -> None:
