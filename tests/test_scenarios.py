@@ -636,3 +636,36 @@ async def test_more_after_a_complete_listing_and_it_after_a_search(plain: Explor
     top = next(h for h in found.messages[-2].parts[0].content["hits"] if h["kind"] == "table")["name"]
     owner = await sample.ask("who owns it?", found)
     assert owner.calls == [("get_owner", {"table": top})]
+
+
+@pytest.mark.parametrize(
+    ("catalog", "question", "word"),
+    [
+        ("sample", "where do we keep supplier emails?", "email"),
+        ("sample", "any email fields on the supplier dimension?", "email"),
+        ("django", "which timestamps does partner_partner have?", "date"),
+        ("plain", "find the dates on categories", "date"),
+    ],
+)
+async def test_a_kind_a_named_table_lacks_is_looked_for_across_the_catalog(
+    request: pytest.FixtureRequest, catalog: str, question: str, word: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(question)
+    assert answer.tools[0] == "describe_table" and "find_columns" in answer.tools
+    assert "No column of" in answer.text and "Across the catalog" in answer.text
+    names_all(answer.text, [c for c in explorer.columns_like(word) if c.split(".")[1].startswith(word)])
+
+
+@pytest.mark.parametrize(
+    "wording", ["how do I get from invoices to the buyer?", "how do I join invoices to the buyer"]
+)
+async def test_a_role_no_foreign_key_bears_is_the_table_whose_columns_it_opens(
+    sample: Explorer, wording: str
+) -> None:
+    marts = [t for t in sample.snapshot.tables if t.type in ("FACT", "DIMENSION")]
+    held = Counter(t.name for t in marts for c in t.columns if c.name.lower().startswith("buyer_"))
+    answer = await sample.ask(wording)
+    assert answer.calls == [
+        ("find_join_path", {"start": "fact_bs_invoice", "end": held.most_common(1)[0][0]})
+    ]
