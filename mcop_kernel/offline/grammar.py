@@ -40,7 +40,8 @@ NOT_TYPOS = _words("""
     personal documented documentation sensitive confidential certified neighbourhood neighborhood
     themselves itself referencing referenced depends dependent largest biggest smallest described
     undocumented unowned owned coverage classified classification freshness refreshed loaded
-    starting start starts begin begins beginning prefixed
+    starting start starts begin begins beginning prefixed dependants dependents dependant dependent widest
+    parents children child
 """)
 """Words of questions that are never misspellings of a catalog word, however close they look."""
 PRONOUNS = _words("it its itself them they their this that same")
@@ -101,7 +102,8 @@ TYPO_TARGETS = tuple(
 COLUMN_STOP = (FILLER - NAME_WORDS - frozenset(TYPE_WORDS)) | _words("""
     column columns field fields attribute attributes value values like named called containing contain
     contains with keep kept store stores stored hold holds holding put anywhere which tables table have has
-    track tracks tracked mention mentions mentioning somewhere any
+    track tracks tracked mention mentions mentioning somewhere any capture captures captured record records
+    recorded save saves saved persist persists persisted
     where do we any there is are a an the that for of in our hi hey hello thanks please
 """)
 """Words of a question about columns that are not part of the column name asked for."""
@@ -274,7 +276,8 @@ PARENTS = _any(
     r" (?:off|on|to|at|under|into|upon)"
 )
 REFERENCED_BY = _any(
-    r"(?:" + _HANG + r") (?:the )?x|children|child tables|referenc\w* by|point(?:s|ing)? (?:to|at) (?:it|x)"
+    r"(?:" + _HANG + r") (?:the )?x|children|child tables|dependants|dependents|referenc\w* by"
+    r"|point(?:s|ing)? (?:to|at) (?:it|x)"
     r"|depend(?:s|ing)? on (?:it|x)|(?:which"
     r"|what) \w+ (?:references?|points? to|point at|depends? on|uses?)"
     r"|refers? to (?:it|x)|(?:tables|who|what) referenc\w*|incoming|references? to x|refs to x"
@@ -282,7 +285,7 @@ REFERENCED_BY = _any(
 REFERENCES = _any(
     _HANG
     + r"|parents?|children|child tables|referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?"
-    r"|depend\w* on|outgoing"
+    r"|depend\w* on|outgoing|dependants|dependents"
 )
 KEYS = _any(r"primary keys?|pks?|unique|uniquely|identif(?:y|ies|ier)|grain|natural keys?|keys?")
 JOIN = _any(r"join\w*|sql|combine|path (?:from|between)|get from|how do i (?:link|connect)|query .* together")

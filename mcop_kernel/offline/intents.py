@@ -66,6 +66,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     if g.AREAS_RANKED.search(low) and not tables and not g.WIDEST.search(low):
         return Intent("count", what="areas")
     if g.WIDEST.search(low) and not tables:
+        if area or domain:
+            return Intent("widest", area=area, domain=domain)
         return Intent("widest", what="" if g.WIDEST_ONLY.search(low) else "biggest")
     if g.SUMMARY.search(low) and not tables and not (domain or area):
         return Intent("count", what="overview")

@@ -149,6 +149,8 @@ def _widest(intent: Intent, results: Sequence[ToolResult]) -> Step:
     if not results:
         first = "largest_tables" if intent.what == "biggest" else "list_tables"
         args: dict[str, Any] = {"limit": 3} if first == "largest_tables" else {"order": "columns", "limit": 5}
+        if first == "list_tables":
+            args |= {k: v for k, v in (("area", intent.area), ("domain", intent.domain)) if v}
         return Step(calls=(ToolCall(first, args),))
     last = results[-1]
     if not last.found:
