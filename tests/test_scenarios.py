@@ -669,3 +669,38 @@ async def test_a_role_no_foreign_key_bears_is_the_table_whose_columns_it_opens(
     assert answer.calls == [
         ("find_join_path", {"start": "fact_bs_invoice", "end": held.most_common(1)[0][0]})
     ]
+
+
+@pytest.mark.parametrize(
+    ("catalog", "question", "within"),
+    [
+        (
+            "django",
+            "what's the widest table in the catalogue app?",
+            lambda t: t.name.startswith("catalogue_"),
+        ),
+        (
+            "sample",
+            "which table in the Procurement domain has the most columns?",
+            lambda t: t.domain == "Procurement",
+        ),
+    ],
+)
+async def test_the_widest_table_of_an_area(
+    request: pytest.FixtureRequest, catalog: str, question: str, within: Any
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(question)
+    widest = max((t for t in explorer.snapshot.tables if within(t)), key=lambda t: len(t.columns))
+    assert f"`{widest.name}`, with **{len(widest.columns)} columns**" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("wording", ["what are the dependants of {t}?", "which tables depend on {t}?"])
+@pytest.mark.parametrize(("catalog", "table"), [("django", "auth_user"), ("plain", "customers")])
+async def test_dependants_are_the_tables_that_reference_it(
+    request: pytest.FixtureRequest, catalog: str, table: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording.format(t=table))
+    assert answer.tools == ["table_references"]
+    names_all(answer.text, explorer.referencing(table))
