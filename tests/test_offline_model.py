@@ -198,6 +198,16 @@ def test_a_kind_of_value_on_a_named_table_keeps_to_that_table(
     assert (intent.kind, intent.tables) == ("column_kind", (INVOICE,))
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["what date was fact_bs_invoice last loaded?", "when was fact_bs_invoice last refreshed, what date?"],
+)
+def test_a_value_word_beside_an_exact_name_is_no_second_table(
+    sample_vocab: Vocabulary, question: str
+) -> None:
+    assert read(question, sample_vocab) == ("status", (INVOICE,))
+
+
 def test_certified_lists_and_unknown_describes_and_complete_listings(sample_vocab: Vocabulary) -> None:
     assert parse_question("which tables are certified?", None, sample_vocab).certified is True
     assert parse_question("list the uncertified tables", None, sample_vocab).certified is False

@@ -8,7 +8,7 @@ from ..catalog.models import LineageDirection
 from . import grammar as g
 from . import value_kinds
 from .intent_model import TABLE_KINDS, Context, Intent, IntentKind, SearchScope
-from .reading import Reading, phrase_of, read, read_without_catalog, refers_back
+from .reading import Mention, Reading, phrase_of, read, read_without_catalog, refers_back
 from .shapes import column_question, fallback, join_to_role, kind_compound, kind_phrase, with_tables
 from .vocabulary import EXACT, Vocabulary
 
@@ -39,6 +39,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
         return Intent("help", greeting=_greeting(low))
     low = rest or low
     tables = [m for m in reading.mentions if m.tables and not kind_compound(reading, m)]
+    if not (g.JOIN.search(low) or g.COMPARE.search(low) or g.RELATIONSHIPS.search(low)):
+        tables = _without_loose_value_words(tables)
     refers = refers_back(reading)
     table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
     term = next((m.term if m.mended else m.text for m in reading.mentions if m.term), "")
@@ -203,6 +205,18 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     if refers:
         return Intent("clarify", asked=_asked(low))
     return fallback(reading, low)
+
+
+def _without_loose_value_words(tables: list[Mention]) -> list[Mention]:
+    """A value word ("date", "amounts") that only loosely names a table, beside a table named exactly, is
+    a word of the question ("what date was fact_x loaded?"), not a second table."""
+    if not any(m.tables[0][0] == EXACT for m in tables):
+        return tables
+    return [
+        m
+        for m in tables
+        if m.tables[0][0] == EXACT or m.end - m.start > 1 or m.text.lower() not in value_kinds.VALUE_WORDS
+    ]
 
 
 def _asked(low: str) -> IntentKind:
