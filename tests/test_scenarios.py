@@ -704,3 +704,21 @@ async def test_dependants_are_the_tables_that_reference_it(
     answer = await explorer.ask(wording.format(t=table))
     assert answer.tools == ["table_references"]
     names_all(answer.text, explorer.referencing(table))
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "which tables hang off the spaceship table?",
+        "find timestamps on the spaceship table",
+        "who owns the spaceship table?",
+    ],
+)
+@pytest.mark.parametrize("catalog", ["django", "plain"])
+async def test_a_table_the_catalog_lacks_is_asked_about_not_swapped(
+    request: pytest.FixtureRequest, catalog: str, wording: str
+) -> None:
+    explorer = await request.getfixturevalue(catalog).load()
+    answer = await explorer.ask(wording)
+    assert answer.calls and answer.calls[0][1].get("table") == "spaceship"
+    assert "No table named 'spaceship'" in answer.text

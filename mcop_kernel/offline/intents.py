@@ -41,6 +41,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     tables = [m for m in reading.mentions if m.tables and not kind_compound(reading, m)]
     if not (g.JOIN.search(low) or g.COMPARE.search(low) or g.RELATIONSHIPS.search(low)):
         tables = _without_loose_value_words(tables)
+    if not tables and vocab is not None:
+        tables = _unknown_table(reading)
     refers = refers_back(reading)
     table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
     term = next((m.term if m.mended else m.text for m in reading.mentions if m.term), "")
@@ -205,6 +207,23 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     if refers:
         return Intent("clarify", asked=_asked(low))
     return fallback(reading, low)
+
+
+def _unknown_table(reading: Reading) -> list[Mention]:
+    """ "the page table" where the catalog has no such table: the name is still what the question is
+    about, so the tool is asked and relays the names it does know."""
+    tokens = reading.tokens
+    covered = {i for m in reading.mentions for i in range(m.start, m.end)}
+    for i in range(1, len(tokens)):
+        word = tokens[i - 1]
+        if tokens[i].low != "table" or i - 1 in covered or word.punct or word.filler or len(word.low) < 3:
+            continue
+        if word.low in g.CUES | g.NOT_TYPOS | g.PHRASE_CUES or word.low in value_kinds.VALUE_WORDS:
+            continue
+        if word.low.endswith("est") or not word.low.replace("_", "").isalnum():
+            continue
+        return [Mention(i - 1, i, word.text, tables=((EXACT, word.text),))]
+    return []
 
 
 def _without_loose_value_words(tables: list[Mention]) -> list[Mention]:
