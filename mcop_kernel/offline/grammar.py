@@ -104,6 +104,7 @@ COLUMN_STOP = (FILLER - NAME_WORDS - frozenset(TYPE_WORDS)) | _words("""
     contains with keep kept store stores stored hold holds holding put anywhere which tables table have has
     track tracks tracked mention mentions mentioning somewhere any capture captures captured record records
     recorded save saves saved persist persists persisted
+    find finding look looks looking locate
     where do we any there is are a an the that for of in our hi hey hello thanks please
 """)
 """Words of a question about columns that are not part of the column name asked for."""
