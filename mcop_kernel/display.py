@@ -68,7 +68,8 @@ def result_summary(content: str) -> str:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun[:-1] if n == 1 and noun.endswith('s') else noun}"
+    plural = noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+    return f"{n:,} {noun[:-1] if n == 1 and plural else noun}"
 
 
 def _clip(text: str, limit: int) -> str:
