@@ -32,8 +32,9 @@ PREFIX_LEVELS = 3
 
 @lru_cache(maxsize=1 << 16)
 def singular(word: str) -> str:
-    """A rough English singular, applied alike to queries and names so both sides agree."""
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+    """A rough English singular, applied alike to queries and names so both sides agree (the
+    resolver, search and the offline model's vocabulary all use this one)."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "ics")):
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from ..catalog.models import TableType
+from ..catalog.words import singular
 from . import grammar, value_kinds
-from .vocabulary import DISPLAY, EXACT, PART, Vocabulary, singular, split_words
+from .vocabulary import DISPLAY, EXACT, PART, Vocabulary, split_words
 
 _TOKEN = re.compile(
     r"""“([^”]+)”|"([^"]+)"|`([^`]+)`|(?<![\w'])'([^']+)'(?![\w'])|(\w[\w\-./']*)|([,;:?!()&])"""

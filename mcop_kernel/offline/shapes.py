@@ -3,11 +3,12 @@ role, the tables an intent names (`it`, ambiguity), and the fallback for a quest
 
 from __future__ import annotations
 
+from ..catalog.words import singular
 from . import grammar as g
 from . import value_kinds
 from .intent_model import Context, Intent, IntentKind
 from .reading import Mention, Reading, column_phrase, phrase_of
-from .vocabulary import EXACT, Vocabulary, singular
+from .vocabulary import EXACT, Vocabulary
 
 _NEEDS: dict[IntentKind, int] = {"join": 2, "compare": 2}
 

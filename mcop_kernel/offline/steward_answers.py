@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..catalog.words import singular
 from . import value_kinds
 from .answers import Result, and_list, count, dash
 from .intents import Intent
-from .vocabulary import singular, split_words
+from .vocabulary import split_words
 
 SHOWN = 30
 

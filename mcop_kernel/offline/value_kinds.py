@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .vocabulary import singular, split_words
+from ..catalog.words import singular
+from .vocabulary import split_words
 
 VALUE_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "money": (

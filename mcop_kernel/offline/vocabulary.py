@@ -10,6 +10,7 @@ from typing import Any
 
 from ..catalog.models import Table, TableType
 from ..catalog.snapshot import CatalogSnapshot
+from ..catalog.words import singular
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z0-9]+")
 _RANK: dict[str, int] = {"FACT": 0, "DIMENSION": 0, "TABLE": 0, "VIEW": 1, "STAGING": 2, "SOURCE": 3}
@@ -19,18 +20,6 @@ EXACT, DISPLAY, LOOSE, PART, TERM = 0, 10, 20, 30, 40
 """How a key names a table, best first: its name, its display name, its name without the catalog's
 common prefixes (LOOSE + one for each prefix word dropped beyond the first), the tail of that, a
 glossary term whose name is the table's display name."""
-
-
-@lru_cache(maxsize=1 << 16)
-def singular(word: str) -> str:
-    """A rough English singular, applied alike to questions and names so both sides agree."""
-    if len(word) <= 3 or word.endswith(("ss", "us", "is", "ics")):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes", "uses")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
 
 
 @lru_cache(maxsize=1 << 16)
