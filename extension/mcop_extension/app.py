@@ -14,6 +14,7 @@ from traitlets import Enum, Float, Int, Unicode, default
 
 from mcop_kernel import __version__
 from mcop_kernel.ag_ui import RunLimit
+from mcop_kernel.catalog.threaded import DEFAULT_THREADS, limit_catalog_threads
 from mcop_kernel.config import ConfigError, model_label, session_config
 from mcop_kernel.connection import ConnectionSettings, StreamConnection
 from mcop_kernel.registry import SessionRegistry
@@ -96,6 +97,7 @@ class MCOPExtension(ExtensionApp):
     partial_window_ms = Float(5.0, config=True, help="Tokens arriving within this many ms share one message.")
     stall_timeout = Float(30.0, config=True, help="Seconds before a client that stopped reading is dropped.")
     max_ag_ui_runs = Int(4, config=True, help="AG-UI runs one user may have in progress at once.")
+    catalog_threads = Int(DEFAULT_THREADS, config=True, help="Threads a blocking catalog may use at once.")
 
     service: ExplorerService
 
@@ -126,6 +128,7 @@ class MCOPExtension(ExtensionApp):
                 store_info["recovered_from"] = str(store.recovered_from)
             config = session_config(self.model, self.catalog, store, self.answer_timeout)
             config.max_queued, config.max_question_chars = self.max_queued, self.max_question_chars
+            limit_catalog_threads(config.catalog, self.catalog_threads)
             sessions = SessionRegistry(config)
         except (ConfigError, StoreError) as exc:
             problem = redact(str(exc))
