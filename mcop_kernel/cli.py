@@ -151,11 +151,17 @@ def parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="ask one question and stream the answer")
     ask.add_argument("question")
     commands.add_parser("chat", parents=[common], help="an interactive session with history")
+    mcp = commands.add_parser("mcp", help="serve the catalog tools to an MCP client (stdio)")
+    mcp.add_argument("--catalog", metavar="CATALOG", help=CATALOG_HELP)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "mcp":  # the catalog tools for another assistant, over stdio
+        from .mcp_server import main as serve_mcp
+
+        return serve_mcp(args.catalog)
     if args.timeout <= 0:
         print("Error: --timeout must be positive.", file=sys.stderr)
         return EXIT_USAGE
