@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import MAX_LIMIT, NO_SNAPSHOT, ExplorerDeps, answers_lookup_errors, catalog_snapshot
+from .budget import MAX_RESULT_CHARS
 from .catalog_wide import (
     assets_of_person,
     catalog_summary,
@@ -53,6 +54,7 @@ TOOLS = (
 
 __all__ = [
     "MAX_LIMIT",
+    "MAX_RESULT_CHARS",
     "NO_SNAPSHOT",
     "TOOLS",
     "ExplorerDeps",

@@ -1,11 +1,12 @@
-"""What every explorer tool shares: its dependencies, the catalog snapshot it reads, and how a
-name the catalog does not know becomes a result the model can relay."""
+"""What every explorer tool shares: its dependencies, the catalog snapshot it reads, how a name the
+catalog does not know becomes a result the model can relay, and how every result stays in budget."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import wraps
+from inspect import signature
 from typing import Any, Concatenate, ParamSpec
 
 from pydantic_ai import RunContext
@@ -14,6 +15,7 @@ from ..catalog import stewardship
 from ..catalog.base import Catalog, CatalogLookupError
 from ..catalog.snapshot import CatalogSnapshot
 from ..diagrams import Diagram
+from .budget import fit
 
 MAX_LIMIT = 200
 NO_SNAPSHOT = "This catalog cannot answer that: it offers no snapshot of its metadata."
@@ -41,16 +43,21 @@ ToolFn = Callable[Concatenate[RunContext[ExplorerDeps], P], Awaitable[dict[str, 
 
 
 def answers_lookup_errors(tool: ToolFn[P]) -> ToolFn[P]:
-    """A name the catalog does not know becomes a result the model can relay, not a failure."""
+    """A name the catalog does not know becomes a result the model can relay, not a failure; a
+    result too large for a model's context is cut to fit, saying what it left out (budget.fit)."""
+    parameters = signature(tool)
+    pages = "offset" in parameters.parameters
 
     @wraps(tool)
     async def wrapper(ctx: RunContext[ExplorerDeps], /, *args: P.args, **kwargs: P.kwargs) -> dict[str, Any]:
         try:
-            return await tool(ctx, *args, **kwargs)
+            result = await tool(ctx, *args, **kwargs)
         except CatalogLookupError as exc:
             return {"error": exc.message, "query": exc.query, "suggestions": exc.suggestions}
         except _NoSnapshotError:
             return {"error": NO_SNAPSHOT, "suggestions": []}
+        offset = parameters.bind(ctx, *args, **kwargs).arguments.get("offset", 0) if pages else None
+        return fit(result, next_offset=max(offset, 0) if isinstance(offset, int) else None)
 
     return wrapper
 
