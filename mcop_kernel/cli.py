@@ -5,6 +5,7 @@ Run with:
     mcop ask "Show relationships between fact_bs_purchase_order and suppliers" --diagram-out er.mmd
     mcop ask "Describe suppliers" > answer.md      # piped: the answer's Markdown as written
     mcop chat
+    mcop report questions.txt -o findings.ipynb    # the questions as a notebook, run in the MCOP kernel
 
 Only the argument parser loads at start: the agent stack (pydantic-ai, the session, the catalogs)
 is imported once a question runs, so `mcop --help` and a mistyped option answer at once.
@@ -20,6 +21,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+from .kernel import report
 
 if TYPE_CHECKING:
     from .session import SessionConfig
@@ -153,6 +155,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("chat", parents=[common], help="an interactive session with history")
     mcp = commands.add_parser("mcp", help="serve the catalog tools to an MCP client (stdio)")
     mcp.add_argument("--catalog", metavar="CATALOG", help=CATALOG_HELP)
+    report.add_parser(commands)
     return top
 
 
@@ -162,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         from .mcp_server import main as serve_mcp
 
         return serve_mcp(args.catalog)
+    if args.command == "report":  # a notebook run by nbclient in the MCOP kernel
+        return report.run(args)
     if args.timeout <= 0:
         print("Error: --timeout must be positive.", file=sys.stderr)
         return EXIT_USAGE
