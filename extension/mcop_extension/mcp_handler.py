@@ -1,0 +1,114 @@
+"""`{base_url}mcop/mcp`: the catalog tools for MCP clients (streamable HTTP) inside Jupyter's server.
+
+Authenticated and authorized as the other API handlers (a token in the Authorization header, or
+Jupyter's usual means; "read" on the "mcop" resource; Jupyter's host, origin and XSRF rules), then
+handed to the MCP SDK as an ASGI request. The request it hands on carries no credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import MutableMapping
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from mcp.server import Server
+from tornado import web
+
+from mcop_kernel.catalog.base import Catalog
+from mcop_kernel.mcp_server import build_server, serve_http
+
+from .handlers import _ExplorerHandler, allowed_to
+
+_CREDENTIALS = frozenset({b"authorization", b"cookie"})
+_TORNADO_SETS = frozenset({"content-length", "transfer-encoding", "connection"})
+_servers: dict[int, tuple[Catalog, Server[Any]]] = {}
+
+
+def server_for(catalog: Catalog) -> Server[Any]:
+    """The MCP server over `catalog`, built once for the catalog the explorer serves."""
+    known = _servers.get(id(catalog))
+    if known is None or known[0] is not catalog:
+        known = _servers[id(catalog)] = (catalog, build_server(catalog))
+    return known[1]
+
+
+class MCPHandler(_ExplorerHandler, APIHandler):
+    """POST (a JSON-RPC message), GET and DELETE, as the streamable-HTTP transport defines them; each
+    request stands alone (stateless, JSON answers)."""
+
+    _closed: asyncio.Event | None = None
+    _content_type = "application/json"
+
+    @web.authenticated
+    @allowed_to("read")
+    async def post(self) -> None:
+        await self._forward()
+
+    @web.authenticated
+    @allowed_to("read")
+    async def get(self) -> None:
+        await self._forward()
+
+    @web.authenticated
+    @allowed_to("read")
+    async def delete(self) -> None:
+        await self._forward()
+
+    def on_connection_close(self) -> None:
+        if self._closed is not None:
+            self._closed.set()
+
+    async def _forward(self) -> None:
+        if self.service.sessions is None:
+            raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
+        self._closed = asyncio.Event()
+        server = server_for(self.service.sessions.config.catalog)
+        await serve_http(server, self._scope(), self._receive, self._send)
+        if not self._finished:
+            self.finish(set_content_type=self._content_type)
+
+    def _scope(self) -> MutableMapping[str, Any]:
+        request = self.request
+        host, _, port = request.host.rpartition(":")
+        return {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": request.version.removeprefix("HTTP/"),
+            "method": request.method,
+            "scheme": request.protocol,
+            "path": request.path,
+            "raw_path": request.path.encode("latin-1"),
+            "query_string": (request.query or "").encode("latin-1"),
+            "root_path": "",
+            "headers": [
+                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                for name, value in request.headers.get_all()
+                if name.lower().encode("latin-1") not in _CREDENTIALS
+            ],
+            "client": (request.remote_ip, 0),
+            "server": (host or request.host, int(port) if port.isdigit() else 80),
+        }
+
+    async def _receive(self) -> dict[str, Any]:
+        """The request's body, then, once the client has gone, a disconnect."""
+        if not getattr(self, "_body_sent", False):
+            self._body_sent = True
+            return {"type": "http.request", "body": self.request.body, "more_body": False}
+        assert self._closed is not None
+        await self._closed.wait()
+        return {"type": "http.disconnect"}
+
+    async def _send(self, message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            self.set_status(message["status"])
+            for raw_name, raw_value in message.get("headers", []):
+                name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+                if name.lower() == "content-type":
+                    self._content_type = value
+                elif name.lower() not in _TORNADO_SETS:
+                    self.set_header(name, value)
+        elif message["type"] == "http.response.body":
+            self.write(message.get("body", b""))
+            if message.get("more_body", False):
+                await self.flush()
