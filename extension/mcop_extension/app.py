@@ -23,6 +23,7 @@ from mcop_kernel.store import SQLiteStore, StoreError, default_store_path
 
 from .assets import MERMAID, mermaid_dirs
 from .handlers import AGUIHandler, InfoHandler, TranscriptHandler, WebSocketHandler
+from .mcp_handler import MCPHandler
 
 
 @dataclass
@@ -156,6 +157,7 @@ class MCOPExtension(ExtensionApp):
                 (rf"/mcop/ws/{session}", WebSocketHandler),
                 (r"/mcop/api/info", InfoHandler),
                 (r"/mcop/ag-ui", AGUIHandler),
+                (r"/mcop/mcp", MCPHandler),  # the catalog tools for MCP clients (streamable HTTP)
                 (rf"/mcop/api/sessions/{session}/transcript", TranscriptHandler),
             ]
         )
