@@ -1,0 +1,1 @@
+"""The unseen benchmark: steward questions on catalogs nobody tuned the explorer to."""

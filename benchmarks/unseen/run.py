@@ -1,0 +1,151 @@
+"""Ask the unseen questions through the real explorer and score the answers on facts.
+
+Run with:
+    .venv/bin/python -m benchmarks.unseen.run --build     # first time: builds the two schemas
+    .venv/bin/python -m benchmarks.unseen.run              # offline model, every catalog
+    .venv/bin/python -m benchmarks.unseen.run --model openai:gpt-4o-mini --catalog mlflow
+    .venv/bin/python -m benchmarks.unseen.run --list       # print the questions, ask nothing
+
+Prints the pass rate per family, per catalog and overall; writes every row to
+`benchmarks/unseen/results/results.json` and the failures to `failures.json` (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+from mcop_kernel import AgentEvent, ErrorEvent, ExplorerSession, ToolStartEvent, session_config
+
+from .build import build_all
+from .catalogs import LABELS, figures, load
+from .question import Question, undirected
+from .score import score
+from .suite import SEED, questions
+from .truth import Truth
+
+RESULTS = Path(__file__).resolve().parent / "results"
+QUESTION_TIMEOUT_S = 30.0
+
+
+async def ask(session: ExplorerSession, question: str) -> tuple[str, list[str]]:
+    """The answer's text (an error's message, marked) and the tools it called."""
+    text, tools = "", []
+    async for event in session.ask(question):
+        if isinstance(event, ToolStartEvent):
+            tools.append(event.tool_name)
+        elif isinstance(event, AgentEvent):
+            text = event.content
+        elif isinstance(event, ErrorEvent):
+            text = f"[error] {event.content}"
+    return text, tools
+
+
+async def run_catalog(truth: Truth, chosen: list[Question], model: str) -> list[dict[str, object]]:
+    """Each question in a fresh session; a follow-up's earlier turns are asked first, unscored."""
+    config = session_config(model=model, catalog=truth.spec or None, timeout=QUESTION_TIMEOUT_S)
+    read = getattr(config.catalog, "snapshot", None)
+    if callable(read):  # read the schema once, outside the first question's time
+        pending = read()
+        if inspect.isawaitable(pending):
+            await pending
+    names = sorted(truth.tables)
+    graph = undirected(truth)
+    rows: list[dict[str, object]] = []
+    for i, q in enumerate(chosen):
+        session = await ExplorerSession.open(f"unseen-{truth.label}-{i}", config)
+        started = time.perf_counter()
+        tools: list[str] = []
+        try:
+            for turn in q.before:
+                await asyncio.wait_for(ask(session, turn), QUESTION_TIMEOUT_S + 5)
+            text, tools = await asyncio.wait_for(ask(session, q.question), QUESTION_TIMEOUT_S + 5)
+        except TimeoutError:
+            text = "[timeout]"
+        finally:
+            await session.close()
+        verdict = score(text, q.expect, names, graph)
+        rows.append(
+            {
+                **asdict(q),
+                "answer": text,
+                "tools": tools,
+                "seconds": round(time.perf_counter() - started, 3),
+                "passed": verdict.passed,
+                "missing": list(verdict.missing),
+            }
+        )
+    return rows
+
+
+def _table(title: str, groups: dict[str, list[bool]]) -> None:
+    print(f"{title:<22}{'passed':>7}{'asked':>7}{'rate':>7}")
+    for name, marks in sorted(groups.items()):
+        print(f"{name:<22}{sum(marks):>7}{len(marks):>7}{sum(marks) / len(marks):>7.0%}")
+
+
+def report(rows: list[dict[str, object]], model: str) -> None:
+    """Print the pass rate per family, per catalog, per wording style and overall."""
+    for key in ("family", "catalog", "style"):
+        groups: dict[str, list[bool]] = defaultdict(list)
+        for r in rows:
+            groups[str(r[key])].append(bool(r["passed"]))
+        _table(key, groups)
+        print()
+    passed = sum(bool(r["passed"]) for r in rows)
+    print(f"{'overall':<22}{passed:>7}{len(rows):>7}{passed / len(rows):>7.0%}   model {model}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Score the explorer on steward questions over unseen catalogs."
+    )
+    parser.add_argument("--model", default="offline", help="any model string session_config takes")
+    parser.add_argument("--catalog", action="append", choices=LABELS, help="default: all of them")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--build", action="store_true", help="build the schemas that are missing, then run")
+    parser.add_argument("--list", action="store_true", help="print the questions, ask nothing")
+    parser.add_argument("--catalogs", action="store_true", help="print what each catalog holds, ask nothing")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.build and build_all([c for c in args.catalog or LABELS if c != "sample"]):
+        return 1
+    rows: list[dict[str, object]] = []
+    for label in args.catalog or LABELS:
+        truth = load(label)
+        if truth is None:
+            print(f"{label}: not built (run with --build)", file=sys.stderr)
+            continue
+        chosen = questions(truth, args.seed)
+        if args.catalogs:
+            shown = {**figures(truth), "questions": len(chosen)}
+            if label == (args.catalog or LABELS)[0]:
+                print("| catalog | " + " | ".join(shown) + " |")
+                print("|---" * (len(shown) + 1) + "|")
+            print(f"| {label} | " + " | ".join(map(str, shown.values())) + " |")
+            continue
+        if args.list:
+            for q in chosen:
+                print(f"{label:<10}{q.family:<20}{q.style:<10}{' / '.join([*q.before, q.question])}")
+            continue
+        rows += asyncio.run(run_catalog(truth, chosen, args.model))
+    if args.list or args.catalogs or not rows:
+        return 0
+    report(rows, args.model)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    failures = [r for r in rows if not r["passed"]]
+    (args.out / "failures.json").write_text(json.dumps(failures, indent=1, ensure_ascii=False))
+    print(f"{len(failures)} failures written to {args.out / 'failures.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
