@@ -1,0 +1,91 @@
+"""A session store that is damaged, unusable or breaks while the server runs (a real Jupyter server):
+moved aside or reported, with clear errors to clients, and the server keeps serving."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from refusals import OWNER_QUESTION
+from server_process import ServerProcess
+from tornado.httpclient import HTTPClientError, HTTPResponse
+from tornado.websocket import WebSocketClientConnection
+from ws_client import ask
+
+from mcop_kernel.store import Exchange, SQLiteStore
+
+Fetch = Callable[..., Awaitable[HTTPResponse]]
+Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+
+
+# ---------------------------------------------------------------------------- a damaged session store
+
+
+def damage(path: Path, how: str) -> None:
+    """Make `path` a store that is not SQLite at all, or one whose header is valid but pages damaged."""
+    if how == "not-sqlite":
+        path.write_bytes(b"this was never a database\n" * 200)
+        return
+    store = SQLiteStore(path)
+    for n in range(100):
+        store.save("owner", f"s{n % 5}", [], Exchange(question="q" * 400, answer="a" * 2000), n)
+    store.close()
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for start in range(2 * page, len(data), 3 * page):
+        data[start + 8 : start + 200] = bytes(range(192))
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The server's store; `@pytest.mark.parametrize("store_path", ["not-sqlite"], indirect=True)`
+    damages it before the server starts."""
+    path = tmp_path / "sessions.sqlite"
+    how = getattr(request, "param", None)
+    if how is not None:
+        damage(path, how)
+    return path
+
+
+@pytest.mark.parametrize("store_path", ["not-sqlite", "damaged-pages"], indirect=True)
+async def test_a_damaged_store_is_moved_aside_and_the_explorer_starts_fresh(
+    caplog: pytest.LogCaptureFixture, jp_fetch: Fetch, mcop_ws: Connect, store_path: Path
+) -> None:
+    info = json.loads((await jp_fetch("mcop", "api", "info")).body)
+    assert info["ready"] is True
+    moved = Path(info["store"]["recovered_from"])
+    assert info["store"]["path"] == str(store_path)
+    assert moved.parent == store_path.parent and moved.name.startswith("sessions.sqlite.corrupt-")
+    assert moved.is_file()
+    [line] = [r.getMessage() for r in caplog.get_records("setup") if " is damaged " in r.getMessage()]
+    assert str(store_path) in line and str(moved) in line
+    assert (await ask(await mcop_ws("fresh"), OWNER_QUESTION))[-1]["type"] == "agent"
+    transcript = json.loads((await jp_fetch("mcop", "api", "sessions", "fresh", "transcript")).body)
+    assert [x["question"] for x in transcript["exchanges"]] == [OWNER_QUESTION]
+
+
+async def test_a_sound_store_says_it_was_not_recovered(jp_fetch: Fetch, store_path: Path) -> None:
+    info = json.loads((await jp_fetch("mcop", "api", "info")).body)
+    assert (info["store"]["path"], info["store"]["recovered_from"]) == (str(store_path), None)
+
+
+async def test_a_store_that_cannot_be_opened_is_reported_and_the_server_stops_cleanly(tmp_path: Path) -> None:
+    unusable = tmp_path / "a-directory"
+    unusable.mkdir()
+    settings = (
+        "--ServerApp.jpserver_extensions=mcop_extension=True",
+        f"--MCOPExtension.store_path={unusable}",
+    )
+    async with ServerProcess.start(tmp_path, *settings, timeout=60) as server:
+        info = json.loads((await server.fetch("mcop/api/info")).body)
+        assert info["ready"] is False and str(unusable) in info["problem"]
+        assert "cannot be used" in info["problem"]
+        with pytest.raises(HTTPClientError) as refused:
+            await server.websocket("mcop/ws/any")
+        assert refused.value.code == 503
+        assert await server.stop() == 0
+    log = (tmp_path / "server.log").read_text()
+    assert "Traceback" not in log and "AttributeError" not in log
