@@ -108,7 +108,8 @@ class StreamConnection:
             elif isinstance(message, ResumeFrame):
                 self._restart(message.last_seq)
         except ProtocolError as refusal:
-            await self._deliver(error_message(refusal, self.settings.version))
+            with contextlib.suppress(ConnectionClosed):  # closed meanwhile (1007, 1009): nobody to tell
+                await self._deliver(error_message(refusal, self.settings.version))
 
     async def _deliver(self, text: str) -> None:
         try:
