@@ -3,7 +3,7 @@
 v1 is the original design's protocol exactly: `user`, `agent_partial` carrying the whole text so
 far, `tool`, `agent` with `diagram`, and `error`. v2, chosen by the client, sends only the new text
 in each partial (`delta`), numbers every message (`seq`) so a client can resume, adds `tool_start`
-messages and gives every error a `code`.
+messages, says when a question waits for a free slot (`queued`) and gives every error a `code`.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ ErrorCode = Literal[
     "model_error",
     "tool_error",
     "catalog_error",
+    "not_saved",
     "internal_error",
 ]
 
@@ -191,7 +192,36 @@ class ErrorEvent:
     kind: Literal["error"] = "error"
 
 
-Event = UserEvent | PartialEvent | ToolStartEvent | ToolEvent | AgentEvent | ErrorEvent
+@dataclass(frozen=True, slots=True)
+class QueuedEvent:
+    """The question waits for one of the server's answer slots (v2 only): `position` is its place in
+    the line (1: next), `running` how many answers run meanwhile."""
+
+    position: int
+    running: int
+    kind: Literal["queued"] = "queued"
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeEvent:
+    """Something the readers of an answer must know after it ended, such as that it could not be
+    saved; sent as an error message, after the final one."""
+
+    content: str
+    code: ErrorCode = "not_saved"
+    kind: Literal["notice"] = "notice"
+
+
+Event = (
+    UserEvent
+    | PartialEvent
+    | ToolStartEvent
+    | ToolEvent
+    | AgentEvent
+    | ErrorEvent
+    | QueuedEvent
+    | NoticeEvent
+)
 FINAL_KINDS = frozenset({"agent", "error"})
 
 
@@ -216,10 +246,14 @@ def to_message(event: Event, version: ProtocolVersion, seq: int | None = None) -
                 message["tool_call_id"] = call_id
         case AgentEvent(content=content, diagram=diagram):
             message = {"type": "agent", "content": content, "diagram": diagram}
-        case ErrorEvent(content=content, code=code):
+        case ErrorEvent(content=content, code=code) | NoticeEvent(content=content, code=code):
             message = {"type": "error", "content": content}
             if version == 2:
                 message["code"] = code
+        case QueuedEvent(position=position, running=running):
+            if version == 1:
+                return None
+            message = {"type": "queued", "position": position, "running": running}
     if version == 2 and seq is not None:
         message["seq"] = seq
     return message

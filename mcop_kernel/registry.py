@@ -46,12 +46,11 @@ class SessionRegistry:
         return self._sessions.get((user, session_id))
 
     async def transcript(self, user: str, session_id: str) -> tuple[bool, list[Exchange]]:
-        """Whether the session is answering, and what was asked and answered, without opening it."""
+        """Whether the session is answering here, and what was asked and answered, as the store has
+        it (other servers sharing the store included, and the answer in flight, unfinished)."""
         live = self.find(user, session_id)
-        if live is not None:
-            return live.busy, list(live.transcript)
-        saved = await asyncio.to_thread(self.config.store.load, user, session_id)
-        return False, saved.transcript
+        saved = await self.config.calls.run(self.config.store.load, user, session_id)
+        return live is not None and live.busy, saved.transcript
 
     def _forget_idle(self) -> None:
         """Keep at most `max_idle` sessions that nobody follows and that are not answering; their
@@ -63,9 +62,12 @@ class SessionRegistry:
     def __len__(self) -> int:
         return len(self._sessions)
 
-    async def close(self) -> None:
-        """Stop every running answer (clients get an error message) and keep what was said."""
+    async def close(self, *, grace: float = 10.0) -> None:
+        """Stop every running answer (clients get an error message), then wait up to `grace`
+        seconds for the saves still running, so that the store can be closed after them."""
         self._closed = True
         await asyncio.gather(
             *(session.close() for session in self._sessions.values()), return_exceptions=True
         )
+        await self.config.calls.drain(grace)
+        self.config.calls.close()

@@ -10,7 +10,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any
 
 import pydantic_ai
 from pydantic_ai import Agent
@@ -26,6 +26,7 @@ from pydantic_ai.messages import (
 from pydantic_ai.run import AgentRunResultEvent
 
 from .agent import ExplorerDeps
+from .answer_slots import DEFAULT_MAX_RUNNING_ANSWERS, AnswerSlots
 from .catalog.base import Catalog, CatalogUnavailableError
 from .errors import unreachable_model
 from .protocol import (
@@ -35,14 +36,18 @@ from .protocol import (
     ErrorCode,
     ErrorEvent,
     Event,
+    NoticeEvent,
     PartialEvent,
     ProtocolError,
+    QueuedEvent,
     ToolEvent,
     ToolStartEvent,
     UserEvent,
 )
 from .secrets import redact
-from .store import Exchange, MemoryStore, SessionStore
+from .session_log import AnswerText, Logged, _Entry, _Token, coalesce
+from .store_base import Exchange, MemoryStore, SavedSession, SessionStore
+from .store_journal import JOURNAL_INTERVAL, AnswerJournal, StoreCalls
 
 log = logging.getLogger(__name__)
 pydantic_ai.BANNER_ENABLED = False  # pydantic-ai's first-run banner: our answers own the terminal
@@ -60,86 +65,14 @@ class SessionConfig:
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     keep_answers: int = 20
     """Finished answers kept in the event log for clients that reconnect."""
-
-
-class Logged(NamedTuple):
-    """An event as the log holds it: its sequence number and the answer it belongs to."""
-
-    seq: int
-    answer: int
-    event: Event
-
-
-class AnswerText:
-    """An answer's text as it streams. A token costs an append, not a copy of the text so far: the
-    text is joined only when somebody reads it, and each reading extends the last one."""
-
-    __slots__ = ("_chunks", "_joined", "_joined_chunks", "length")
-
-    def __init__(self) -> None:
-        self._chunks: list[str] = []
-        self._joined = ""
-        self._joined_chunks = 0
-        self.length = 0
-
-    def add(self, delta: str) -> int:
-        """Append a token; returns the text's new length."""
-        self._chunks.append(delta)
-        self.length += len(delta)
-        return self.length
-
-    def endswith(self, suffix: str) -> bool:
-        return bool(self._chunks) and self._chunks[-1].endswith(suffix)
-
-    def upto(self, end: int) -> str:
-        """The first `end` characters."""
-        if len(self._joined) < end:
-            self._joined += "".join(self._chunks[self._joined_chunks :])
-            self._joined_chunks = len(self._chunks)
-        return self._joined if end == len(self._joined) else self._joined[:end]
-
-    def __str__(self) -> str:
-        return self.upto(self.length)
-
-
-class _Token(NamedTuple):
-    """A piece of answer text as the log holds it: the text so far is `text.upto(end)`."""
-
-    delta: str
-    text: AnswerText
-    end: int
-
-
-class _Entry(NamedTuple):
-    seq: int
-    answer: int
-    event: Event | _Token
-
-
-def coalesce(batch: list[_Entry]) -> list[Logged]:
-    """The events of `batch`, each run of tokens of one answer merged into one partial, so a reader
-    that fell behind gets one message, not many."""
-    out: list[Logged] = []
-    deltas: list[str] = []
-    last: _Entry | None = None  # the latest token of the run being merged
-    for item in batch:
-        if last is not None and not (isinstance(item.event, _Token) and item.answer == last.answer):
-            out.append(_partial(last, deltas))
-            deltas, last = [], None
-        if isinstance(item.event, _Token):
-            deltas.append(item.event.delta)
-            last = item
-        else:
-            out.append(Logged(item.seq, item.answer, item.event))
-    if last is not None:
-        out.append(_partial(last, deltas))
-    return out
-
-
-def _partial(last: _Entry, deltas: list[str]) -> Logged:
-    token = cast(_Token, last.event)
-    delta = deltas[0] if len(deltas) == 1 else "".join(deltas)
-    return Logged(last.seq, last.answer, PartialEvent(delta, token.text.upto(token.end)))
+    max_running_answers: int = DEFAULT_MAX_RUNNING_ANSWERS
+    """Answers that run at once across every session sharing this config; the rest wait in order,
+    and an answer's `timeout` counts from when it starts running."""
+    journal_interval: float | None = JOURNAL_INTERVAL
+    """Seconds between two writes of an answer's text to the store while it streams (None: off)."""
+    slots: AnswerSlots = field(default_factory=AnswerSlots, repr=False)
+    calls: StoreCalls = field(default_factory=StoreCalls, repr=False)
+    """The threads and time limit of store calls (shared, so that shutdown waits for them)."""
 
 
 class ExplorerSession:
@@ -165,6 +98,7 @@ class ExplorerSession:
         self._streaming = False
         self._delivered = 0
         self._answer_start: int | None = None
+        self._version = 0
         self.followers = 0
         """How many readers are following this session right now."""
 
@@ -172,11 +106,14 @@ class ExplorerSession:
     async def open(cls, session_id: str, config: SessionConfig, *, user: str = "local") -> ExplorerSession:
         """A session with its saved history, if the store has one."""
         session = cls(session_id, config, user=user)
-        saved = await asyncio.to_thread(config.store.load, user, session_id)
-        session.history, session.transcript = saved.history, saved.transcript
-        session._delivered = saved.last_seq
-        session._next_seq = saved.last_seq + 1
+        session._adopt(await config.calls.run(config.store.load, user, session_id))
         return session
+
+    def _adopt(self, saved: SavedSession) -> None:
+        """Take the stored history and transcript (another server may have added to them)."""
+        self.history, self.transcript, self._version = saved.history, saved.transcript, saved.version
+        self._delivered = max(self._delivered, saved.last_seq)
+        self._next_seq = max(self._next_seq, saved.last_seq + 1)
 
     # ------------------------------------------------------------------ asking
 
@@ -218,14 +155,16 @@ class ExplorerSession:
         return True
 
     async def ask(self, question: str) -> AsyncIterator[Event]:
-        """Ask and iterate over this answer's events, ending with its `agent` or `error` event."""
-        answer = self.submit(question)
+        """Ask and iterate over this answer's events, ending with its `agent` or `error` event (and
+        a `notice` when the answer could not be saved)."""
+        answer, ended = self.submit(question), False
         async for batch in self.follow(self.last_seq):
             for item in batch:
-                if item.answer == answer:
+                if item.answer == answer and not (ended and item.event.kind != "notice"):
                     yield item.event
-                    if item.event.kind in FINAL_KINDS:
-                        return
+                    ended = ended or item.event.kind in FINAL_KINDS
+            if ended:
+                return
 
     # ------------------------------------------------------------------ following
 
@@ -356,107 +295,156 @@ class ExplorerSession:
 
     async def _answer(self, answer: int, question: str) -> None:
         deps = ExplorerDeps(catalog=self.config.catalog)
-        exchange = Exchange(question=question)
+        exchange = Exchange(question=question, unfinished=True)
         text = AnswerText()
         pending: dict[str, str] = {}
-        history: list[ModelMessage] | None = None
         self._compact()
         self._answer_start = self._next_seq
         self._emit(answer, UserEvent(question))
-        self._streaming = True
+        self._streaming = True  # from here on it can be cancelled, waiting or running
+        where = (self.user, self.session_id)
+        config = self.config
+        journal = AnswerJournal(config.calls, config.store, where, exchange, text, config.journal_interval)
+        running = False
         try:
-            async with asyncio.timeout(self.config.timeout):
-                run = self.config.agent.run_stream_events(question, deps=deps, message_history=self.history)
-                async with run as events:
-                    new_part = False
-                    async for event in events:
-                        delta = ""
-                        if isinstance(event, PartDeltaEvent):  # most events: one per token
-                            if isinstance(event.delta, TextPartDelta):
-                                delta = event.delta.content_delta
-                        elif isinstance(event, PartStartEvent):
-                            if isinstance(event.part, TextPart):
-                                delta = event.part.content
-                                if text.length and new_part and not text.endswith("\n"):
-                                    delta = "\n\n" + delta.lstrip()
-                                new_part = False
-                        elif isinstance(event, FunctionToolCallEvent):
-                            call = event.part
-                            pending[call.tool_call_id] = call.tool_name
-                            self._emit(
-                                answer, ToolStartEvent(call.tool_name, call.args_as_dict(), call.tool_call_id)
-                            )
-                            new_part = True
-                        elif isinstance(event, FunctionToolResultEvent):
-                            part = event.part
-                            pending.pop(part.tool_call_id, None)
-                            content = _tool_content(part.content)
-                            exchange.tools.append({"tool_name": part.tool_name, "content": content})
-                            self._emit(answer, ToolEvent(part.tool_name, content, part.tool_call_id))
-                        elif isinstance(event, AgentRunResultEvent):
-                            history = event.result.all_messages()
-                            if not text.length:
-                                delta = event.result.output
-                        if delta:
-                            self._emit_text(answer, text, delta)
+            running = await self._take_slot(answer)
+            reloaded = await journal.begin(self._version)
+            if reloaded is not None:  # another server answered in this session meanwhile
+                self._adopt(reloaded)
+            async with asyncio.timeout(config.timeout):
+                new, history = await self._run(answer, question, deps, exchange, text, pending)
         except asyncio.CancelledError:
             self._streaming = False
             if self._closing:
-                await self._fail(
-                    answer, exchange, text, "The server stopped; the answer was not finished.", "cancelled"
-                )
+                stopped = "The server stopped; the answer was not finished."
+                await self._fail(answer, exchange, text, stopped, "cancelled", journal)
                 raise
-            await self._fail(answer, exchange, text, "Answer cancelled.", "cancelled")
+            await self._fail(answer, exchange, text, "Answer cancelled.", "cancelled", journal)
             return
         except TimeoutError:
             self._streaming = False
-            limit = self.config.timeout
-            await self._fail(
-                answer,
-                exchange,
-                text,
-                f"Request timeout ({limit:g}s). Please try a simpler query.",
-                "timeout",
-            )
+            message = f"Request timeout ({config.timeout:g}s). Please try a simpler query."
+            await self._fail(answer, exchange, text, message, "timeout", journal)
             return
         except Exception as exc:
             self._streaming = False
-            code, message, explained = _describe_failure(exc, pending, self.config.agent.model)
+            code, message, explained = _describe_failure(exc, pending, config.agent.model)
             (log.info if explained else log.warning)(
                 "answer failed in session %s: %s", self.session_id, message
             )
-            await self._fail(answer, exchange, text, message, code)
+            await self._fail(answer, exchange, text, message, code, journal)
             return
+        finally:
+            journal.stop()
+            if running:
+                config.slots.release()
         self._streaming = False
         diagram = deps.diagram.source if deps.diagram else None
-        exchange.answer, exchange.diagram = str(text), diagram
+        exchange.answer, exchange.diagram, exchange.unfinished = str(text), diagram, False
         self.history = history or self.history
         self.transcript.append(exchange)
-        await asyncio.shield(self._save(exchange, last_seq=self._next_seq))
-        self._emit(
-            answer, AgentEvent(exchange.answer, diagram, tuple(t["tool_name"] for t in exchange.tools))
-        )
-        self._answer_start = None
+        saved = False
+        try:
+            saved = await self._keep(journal, new, exchange, last_seq=self._next_seq)
+        finally:
+            tools = tuple(t["tool_name"] for t in exchange.tools)
+            self._emit(answer, AgentEvent(exchange.answer, diagram, tools))
+            self._answer_start = None
+            if not saved:
+                self._not_saved(answer, journal)
+
+    async def _take_slot(self, answer: int) -> bool:
+        """Wait for one of the server's answer slots, telling readers where the question is in line."""
+        slots = self.config.slots
+        if not slots.try_acquire(self.config.max_running_answers):
+            turn = slots.join()
+            if not turn.done():
+                self._emit(answer, QueuedEvent(slots.position(turn), slots.running))
+            await slots.wait(turn)
+        return True
+
+    async def _run(
+        self,
+        answer: int,
+        question: str,
+        deps: ExplorerDeps,
+        exchange: Exchange,
+        text: AnswerText,
+        pending: dict[str, str],
+    ) -> tuple[list[ModelMessage], list[ModelMessage] | None]:
+        """Stream the agent's answer into the log; the messages it added, and the whole history."""
+        run = self.config.agent.run_stream_events(question, deps=deps, message_history=self.history)
+        new: list[ModelMessage] = []
+        history: list[ModelMessage] | None = None
+        async with run as events:
+            new_part = False
+            async for event in events:
+                delta = ""
+                if isinstance(event, PartDeltaEvent):  # most events: one per token
+                    if isinstance(event.delta, TextPartDelta):
+                        delta = event.delta.content_delta
+                elif isinstance(event, PartStartEvent):
+                    if isinstance(event.part, TextPart):
+                        delta = event.part.content
+                        if text.length and new_part and not text.endswith("\n"):
+                            delta = "\n\n" + delta.lstrip()
+                        new_part = False
+                elif isinstance(event, FunctionToolCallEvent):
+                    call = event.part
+                    pending[call.tool_call_id] = call.tool_name
+                    self._emit(answer, ToolStartEvent(call.tool_name, call.args_as_dict(), call.tool_call_id))
+                    new_part = True
+                elif isinstance(event, FunctionToolResultEvent):
+                    part = event.part
+                    pending.pop(part.tool_call_id, None)
+                    content = _tool_content(part.content)
+                    exchange.tools.append({"tool_name": part.tool_name, "content": content})
+                    self._emit(answer, ToolEvent(part.tool_name, content, part.tool_call_id))
+                elif isinstance(event, AgentRunResultEvent):
+                    history, new = event.result.all_messages(), event.result.new_messages()
+                    if not text.length:
+                        delta = event.result.output
+                if delta:
+                    self._emit_text(answer, text, delta)
+        return new, history
 
     async def _fail(
-        self, answer: int, exchange: Exchange, text: AnswerText, message: str, code: ErrorCode
+        self,
+        answer: int,
+        exchange: Exchange,
+        text: AnswerText,
+        message: str,
+        code: ErrorCode,
+        journal: AnswerJournal,
     ) -> None:
         """End the answer with an error; the transcript keeps the text its readers saw."""
-        exchange.error = message
-        exchange.answer = str(text)
+        exchange.error, exchange.answer, exchange.unfinished = message, str(text), False
         self.transcript.append(exchange)
-        self._emit(answer, ErrorEvent(message, code))
         self._answer_start = None
-        await asyncio.shield(self._save(exchange, last_seq=self.last_seq))
-
-    async def _save(self, exchange: Exchange, *, last_seq: int) -> None:
-        """Store the exchange; `last_seq` is the number of the answer's final event."""
+        saved = False
         try:
-            await asyncio.to_thread(
-                self.config.store.save, self.user, self.session_id, self.history, exchange, last_seq
-            )
-        except Exception:
-            log.exception("could not save session %s", self.session_id)
+            saved = await self._keep(journal, [], exchange, last_seq=self._next_seq)
+        finally:
+            self._emit(answer, ErrorEvent(message, code))
+            if not saved:
+                self._not_saved(answer, journal)
+
+    async def _keep(
+        self, journal: AnswerJournal, new: list[ModelMessage], exchange: Exchange, *, last_seq: int
+    ) -> bool:
+        """Save the ended exchange and the messages it added; `last_seq` is its final event's."""
+        version = await journal.finish(new, exchange, last_seq)
+        if version is None:
+            return False
+        # One more than ours: nobody else saved meanwhile. Otherwise reload before the next answer.
+        self._version = version if version == self._version + 1 else -1
+        return True
+
+    def _not_saved(self, answer: int, journal: AnswerJournal) -> None:
+        problem = journal.problem or "the save did not finish"
+        self._emit(
+            answer, NoticeEvent(f"This answer could not be saved and will be lost at a restart: {problem}")
+        )
 
     async def close(self) -> None:
         """Stop the running answer (its followers get an error), drop queued ones, end every follow()."""

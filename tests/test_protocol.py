@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable
 
 import pytest
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask
+from ws_client import ask, receive, until_final
 
 from mcop_kernel.protocol import (
     TOOL_CONTENT_LIMIT,
@@ -16,9 +18,11 @@ from mcop_kernel.protocol import (
     AskFrame,
     CancelFrame,
     ErrorEvent,
+    NoticeEvent,
     PartialEvent,
     ProtocolError,
     ProtocolVersion,
+    QueuedEvent,
     ResumeFrame,
     ToolEvent,
     ToolStartEvent,
@@ -215,3 +219,44 @@ async def test_a_websocket_client_gets_a_bounded_list_tables_and_the_full_answer
     listed = re.findall(r"^\d+\. (\S+) \(", answer, flags=re.MULTILINE)
     assert len(listed) >= len(shown) + left_out  # the model read every table, not the summary
     assert set(shown) <= set(listed)
+
+
+def test_queued_is_a_v2_message_and_v1_clients_never_see_it() -> None:
+    event = QueuedEvent(position=3, running=16)
+    assert encode(event, 1, seq=7) is None
+    assert json.loads(encode(event, 2, seq=7) or "") == {
+        "type": "queued",
+        "position": 3,
+        "running": 16,
+        "seq": 7,
+    }
+    notice = NoticeEvent("This answer could not be saved: disk full")
+    assert json.loads(encode(notice, 1) or "") == {"type": "error", "content": notice.content}
+    assert json.loads(encode(notice, 2, seq=8) or "")["code"] == "not_saved"
+
+
+@pytest.mark.parametrize("server_model", ["synthetic:100:10"])  # about 1 s an answer
+@pytest.mark.parametrize("server_settings", [{"max_running_answers": 1, "answer_timeout": 2.5}])
+async def test_answers_beyond_the_servers_limit_wait_in_order_and_v2_clients_are_told(
+    mcop_ws: Callable[..., Awaitable[WebSocketClientConnection]],
+) -> None:
+    running = await mcop_ws("running", params={"protocol": "2"})
+    waiting = await mcop_ws("waiting", params={"protocol": "2"})
+    original = await mcop_ws("original")  # v1
+    await running.write_message(json.dumps({"content": "the first question"}))
+    assert (await receive(running))["type"] == "user"
+    assert (await receive(running))["type"] == "agent_partial"  # it runs: the only slot is taken
+    await waiting.write_message(json.dumps({"content": "the second question"}))
+    await asyncio.sleep(0.05)
+    await original.write_message(json.dumps({"content": "the third question"}))
+    asked = time.monotonic()
+    second, third = await asyncio.gather(until_final(waiting, 15), until_final(original, 15))
+    waited = time.monotonic() - asked
+    first = await until_final(running, 15)
+    assert [m["type"] for m in second[:2]] == ["user", "queued"]
+    assert {k: second[1][k] for k in ("position", "running")} == {"position": 1, "running": 1}
+    assert "queued" not in [m["type"] for m in third]  # v1 is the original design's protocol exactly
+    # The third answer waited for two others and ran for about 1 s: its 2.5 s timeout counts from
+    # when it started running.
+    assert [x[-1]["type"] for x in (first, second, third)] == ["agent", "agent", "agent"]
+    assert waited > 2.5

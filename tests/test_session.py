@@ -24,6 +24,7 @@ from mcop_kernel.protocol import (
     Event,
     PartialEvent,
     ProtocolError,
+    QueuedEvent,
     ToolEvent,
     ToolStartEvent,
 )
@@ -311,3 +312,51 @@ async def test_a_model_server_that_is_down_is_named_in_the_error(
     logged = [r for r in caplog.records if url in r.getMessage()]
     assert len(logged) == 1 and logged[0].levelno == logging.INFO and logged[0].exc_info is None
     assert session.transcript[-1].error == final.content
+
+
+# ---------------------------------------------------------------------------- a server's answer slots
+
+
+async def test_answers_beyond_the_limit_wait_in_order_across_sessions() -> None:
+    shared = config(words("one two three four", delay=0.02), max_running_answers=2, timeout=0.5)
+    sessions = [await ExplorerSession.open(f"s{i}", shared) for i in range(5)]
+    started: list[str] = []
+    most = 0
+
+    async def answer(session: ExplorerSession) -> list[Event]:
+        nonlocal most
+        events: list[Event] = []
+        async for event in session.ask("q"):
+            if isinstance(event, PartialEvent) and not any(isinstance(e, PartialEvent) for e in events):
+                started.append(session.session_id)
+            most = max(most, shared.slots.running)
+            events.append(event)
+        return events
+
+    results = await asyncio.gather(*(answer(s) for s in sessions))
+    assert started == [f"s{i}" for i in range(5)]  # first come, first served
+    assert most == 2 and shared.slots.running == 0
+    queued = [[e for e in events if isinstance(e, QueuedEvent)] for events in results]
+    assert queued[:2] == [[], []]
+    assert [q[0].position for q in queued[2:]] == [1, 2, 3]
+    # Five answers of about 0.1 s, two at a time: the last ends after 0.3 s, yet each one's 0.5 s
+    # timeout counts only from when it started, so all of them finish.
+    assert all(isinstance(events[-1], AgentEvent) for events in results)
+
+
+async def test_a_waiting_question_can_be_cancelled_and_gives_its_place_up() -> None:
+    shared = config(words(" ".join(["w"] * 40), delay=0.01), max_running_answers=1)
+    first, second, third = [await ExplorerSession.open(f"s{i}", shared) for i in range(3)]
+    first.submit("long")
+    await asyncio.sleep(0.05)
+    second.submit("waits")
+    third.submit("waits too")
+    await asyncio.sleep(0.02)
+    assert second.cancel()
+    again = await collect(second, "next")  # waits behind the third session's question
+    assert isinstance(again[-1], AgentEvent)
+    cancelled = [item.event for item in second.events_since(0) if item.answer == 1]
+    assert isinstance(cancelled[-1], ErrorEvent) and cancelled[-1].code == "cancelled"
+    assert second.transcript[0].error == "Answer cancelled." and not second.transcript[0].unfinished
+    assert [x.question for x in third.transcript] == ["waits too"]
+    assert shared.slots.running == 0 and shared.slots.waiting == 0

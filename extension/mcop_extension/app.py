@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,13 @@ from traitlets import Enum, Float, Int, Unicode, default
 
 from mcop_kernel import __version__
 from mcop_kernel.ag_ui import RunLimit
+from mcop_kernel.answer_slots import DEFAULT_MAX_RUNNING_ANSWERS
 from mcop_kernel.catalog.threaded import DEFAULT_THREADS, limit_catalog_threads
 from mcop_kernel.config import ConfigError, model_label, session_config
 from mcop_kernel.connection import ConnectionSettings, StreamConnection
 from mcop_kernel.registry import SessionRegistry
 from mcop_kernel.secrets import redact, redact_logs
-from mcop_kernel.store import SQLiteStore, StoreError, default_store_path
+from mcop_kernel.store import SQLiteStore, StoreError, default_store_path, open_store
 
 from .assets import MERMAID, mermaid_dirs
 from .handlers import AGUIHandler, InfoHandler, TranscriptHandler, WebSocketHandler
@@ -36,8 +38,8 @@ class ExplorerService:
     catalog: str
     default_protocol: int
     store: dict[str, str | None]
-    """Where sessions are kept (`path`), and where a damaged file found there was moved
-    (`recovered_from`, else None)."""
+    """Where sessions are kept (`path`, a SQLite file, or `url`, a shared store's with its password
+    masked), and where a damaged file found there was moved (`recovered_from`, else None)."""
     window: float
     stall_timeout: float
     max_frame_bytes: int
@@ -94,6 +96,16 @@ class MCOPExtension(ExtensionApp):
         [1, 2], default_value=1, config=True, help="Protocol for clients that ask for none."
     )
     store_path = Unicode("", config=True, help="SQLite file keeping sessions (default: Jupyter data dir).")
+    store_url = Unicode(
+        config=True,
+        help="SQLAlchemy URL of a shared session store (postgresql://USER@HOST/DB), instead of store_path; "
+        "default: $MCOP_STORE_URL. A password the URL leaves out comes from PGPASSWORD or ~/.pgpass.",
+    )
+    max_running_answers = Int(
+        DEFAULT_MAX_RUNNING_ANSWERS,
+        config=True,
+        help="Answers that run at once across all sessions; the rest wait in order (v2 clients are told).",
+    )
     max_queued = Int(8, config=True, help="Questions that may wait behind the running answer, per session.")
     partial_window_ms = Float(5.0, config=True, help="Tokens arriving within this many ms share one message.")
     stall_timeout = Float(30.0, config=True, help="Seconds before a client that stopped reading is dropped.")
@@ -101,6 +113,10 @@ class MCOPExtension(ExtensionApp):
     catalog_threads = Int(DEFAULT_THREADS, config=True, help="Threads a blocking catalog may use at once.")
 
     service: ExplorerService
+
+    @default("store_url")
+    def _store_url_from_environment(self) -> str:
+        return os.environ.get("MCOP_STORE_URL", "")
 
     @default("static_paths")
     def _mermaid_static_paths(self) -> list[str]:
@@ -117,18 +133,26 @@ class MCOPExtension(ExtensionApp):
         urls = self.serverapp.display_url.split("\n") if self.serverapp is not None else []
         return any(message.strip() == url.strip() for url in urls if url.strip())
 
+    def _store_info(self) -> dict[str, str | None]:
+        """Where sessions are kept, as `info` shows it: a shared store's URL with its password
+        masked, or the SQLite file."""
+        if self.store_url:
+            return {"url": redact(self.store_url), "recovered_from": None}
+        path = Path(self.store_path or default_store_path()).expanduser()
+        return {"path": str(path), "recovered_from": None}
+
     def initialize_settings(self) -> None:
         servers = [self.serverapp.log] if self.serverapp is not None else []
         redact_logs(self.log, *servers, spare=self._login_banner)
         sessions, problem = None, None
-        path = Path(self.store_path or default_store_path()).expanduser()
-        store_info: dict[str, str | None] = {"path": str(path), "recovered_from": None}
+        store_info = self._store_info()
         try:
-            store = SQLiteStore(path)
-            if store.recovered_from is not None:
+            store = open_store(self.store_url) if self.store_url else SQLiteStore(str(store_info["path"]))
+            if isinstance(store, SQLiteStore) and store.recovered_from is not None:
                 store_info["recovered_from"] = str(store.recovered_from)
             config = session_config(self.model, self.catalog, store, self.answer_timeout)
             config.max_queued, config.max_question_chars = self.max_queued, self.max_question_chars
+            config.max_running_answers = self.max_running_answers
             limit_catalog_threads(config.catalog, self.catalog_threads)
             sessions = SessionRegistry(config)
         except (ConfigError, StoreError) as exc:
@@ -169,7 +193,7 @@ class MCOPExtension(ExtensionApp):
         if service is None:  # the extension never started: nothing to stop
             return
         if service.sessions is not None:
-            await service.sessions.close()
+            await service.sessions.close()  # the answers end, then their saves finish
             try:
                 service.sessions.config.store.close()
             except Exception:
