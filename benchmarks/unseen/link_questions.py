@@ -103,16 +103,15 @@ def optional_links(m: Maker, n: int) -> list[Question]:
     out = []
     optional = [k for k in t.links if k.optional]
     if optional:
-        out.append(
-            m.ask(
-                "optional_one_to_one",
-                (
-                    "how many foreign keys are optional?",
-                    "how many nullable references are there?",
-                    "count the optional FKs",
-                ),
-                Expect(counts=(len(optional),)),
-            )
+        out += m.ask_each(
+            "optional_one_to_one",
+            (
+                "how many foreign keys are optional?",
+                "how many nullable references are there?",
+                "count the optional FKs",
+                "number of foreign keys that may be empty?",
+            ),
+            Expect(counts=(len(optional),)),
         )
     mixed = [x for x in t.tables if {k.optional for k in t.links if k.table == x} == {True, False}]
     for table in m.pick(mixed, n):
@@ -131,18 +130,17 @@ def optional_links(m: Maker, n: int) -> list[Question]:
         )
     ones = sorted({k.table for k in t.links if k.one_to_one})
     if ones:
-        out.append(
-            m.ask(
-                "optional_one_to_one",
-                (
-                    "which tables have a one-to-one relationship?",
-                    "any one-to-one links?",
-                    "list the 1:1 relationships",
-                ),
-                Expect(
-                    lists=(tuple(ones),), allowed=tuple(sorted({k.to_table for k in t.links if k.one_to_one}))
-                ),
-            )
+        out += m.ask_each(
+            "optional_one_to_one",
+            (
+                "which tables have a one-to-one relationship?",
+                "any one-to-one links?",
+                "list the 1:1 relationships",
+                "show one to one foreign keys",
+            ),
+            Expect(
+                lists=(tuple(ones),), allowed=tuple(sorted({k.to_table for k in t.links if k.one_to_one}))
+            ),
         )
     return out
 
@@ -155,42 +153,33 @@ def structure(m: Maker) -> list[Question]:
     isolated = tuple(sorted(set(t.tables) - linked))
     out = []
     if none_out:
-        out.append(
-            m.ask(
-                "no_fk_self_ref",
-                (
-                    "which tables have no foreign keys?",
-                    "tables without any FK?",
-                    "list tables that reference nothing",
-                    "are there tables with no foreign keys at all",
-                ),
-                Expect(lists=(none_out, isolated) if isolated else (none_out,)),
-            )
+        out += m.ask_each(
+            "no_fk_self_ref",
+            (
+                "which tables have no foreign keys?",
+                "tables without any FK?",
+                "list tables that reference nothing",
+                "are there tables with no foreign keys at all",
+            ),
+            Expect(lists=(none_out, isolated) if isolated else (none_out,)),
         )
     selfish = tuple(sorted({k.table for k in t.links if k.table == k.to_table}))
     if selfish:
-        out.append(
-            m.ask(
-                "no_fk_self_ref",
-                (
-                    "which tables reference themselves?",
-                    "any self-referencing tables?",
-                    "tables with a parent pointer to themselves",
-                ),
-                Expect(lists=(selfish,)),
-            )
+        out += m.ask_each(
+            "no_fk_self_ref",
+            (
+                "which tables reference themselves?",
+                "any self-referencing tables?",
+                "tables with a parent pointer to themselves",
+                "self joins - which tables have a foreign key to their own table?",
+            ),
+            Expect(lists=(selfish,)),
         )
     keyless = tuple(sorted(x for x in t.tables if not t.tables[x].primary_key))
     if keyless:
-        out.append(
-            m.ask(
-                "doc_debt",
-                (
-                    "which tables have no primary key?",
-                    "tables missing a PK?",
-                    "any tables without a primary key",
-                ),
-                Expect(lists=(keyless,)),
-            )
+        out += m.ask_each(
+            "doc_debt",
+            ("which tables have no primary key?", "tables missing a PK?", "any tables without a primary key"),
+            Expect(lists=(keyless,)),
         )
     return out

@@ -58,6 +58,13 @@ class Maker:
             style = "terse" if len(text.split()) <= 4 else "plain"
         return Question(self.truth.label, family, style, text, expect, before)
 
+    def ask_each(
+        self, family: str, wordings: tuple[str, ...], expect: Expect, times: int = 2
+    ) -> list[Question]:
+        """The same catalog-wide fact asked `times` ways (distinct wordings, each dressed anew)."""
+        chosen = self.rng.sample(wordings, min(times, len(wordings)))
+        return [self.ask(family, (w,), expect) for w in chosen]
+
     def pick(self, items: list[str], n: int) -> list[str]:
         """Up to `n` of `items`, drawn by the seeded RNG."""
         pool = sorted(items)

@@ -14,11 +14,11 @@ def _parts(name: str) -> list[str]:
     return [p for p in re.split(r"[_\W]+", name.lower()) if p]
 
 
-def count_tables(m: Maker) -> list[Question]:
+def list_count(m: Maker) -> list[Question]:
     t = m.truth
     out = [
         m.ask(
-            "count_tables",
+            "list_count",
             (
                 "how many tables are there",
                 "how many tables in here?",
@@ -29,7 +29,7 @@ def count_tables(m: Maker) -> list[Question]:
             Expect(counts=(len(t.tables),)),
         ),
         m.ask(
-            "count_tables",
+            "list_count",
             (
                 "how many foreign keys are there altogether?",
                 "total number of foreign keys?",
@@ -41,7 +41,7 @@ def count_tables(m: Maker) -> list[Question]:
     for table in m.pick([n for n in t.tables if len(t.tables[n].columns) > 3], 2):
         out.append(
             m.ask(
-                "count_tables",
+                "list_count",
                 (
                     "how many columns does {t} have?",
                     "number of columns in {t}",
@@ -52,6 +52,18 @@ def count_tables(m: Maker) -> list[Question]:
                 table,
             )
         )
+    out.append(
+        m.ask(
+            "list_count",
+            (
+                "show me all the tables",
+                "list every table",
+                "what tables exist?",
+                "give me the full table list",
+            ),
+            Expect(lists=(tuple(sorted(t.tables)),)),
+        )
+    )
     return out
 
 

@@ -59,7 +59,7 @@ def lineage(m: Maker, n: int) -> list[Question]:
             m.ask(
                 "impact_lineage",
                 ("where does {t} come from?", "what feeds {t}?", "upstream of {t}?", "source tables of {t}"),
-                Expect(names=sources),
+                Expect(lists=(sources,), tables_listed=False),
                 table,
             )
         )
@@ -100,32 +100,30 @@ def debt(m: Maker) -> list[Question]:
         lacking = tuple(sorted(x for x, i in t.tables.items() if not getattr(i, key)))
         if not lacking:
             continue
+        for wording in m.rng.sample(
+            [
+                "which tables have no {w}?",
+                "tables missing {w}?",
+                "anything without {w}",
+                "show me tables lacking {w}",
+            ],
+            2,
+        ):
+            out.append(m.ask("doc_debt", (wording,), Expect(lists=(lacking,)), w=what))
+        having = len(t.tables) - len(lacking)
+        share = round(100 * having / len(t.tables))
         out.append(
             m.ask(
                 "doc_debt",
                 (
-                    "which tables have no {w}?",
-                    "tables missing {w}?",
-                    "anything without {w}",
-                    "show me tables lacking {w}",
+                    "what share of tables have {w}?",
+                    "coverage: how many tables have {w}?",
+                    "percentage of tables with {w}",
                 ),
-                Expect(lists=(lacking,)),
+                Expect(counts=(share, having, len(lacking))),
                 w=what,
             )
         )
-    owned = sum(1 for i in t.tables.values() if i.owner)
-    share = round(100 * owned / len(t.tables))
-    out.append(
-        m.ask(
-            "doc_debt",
-            (
-                "what share of tables have an owner?",
-                "how is our ownership coverage?",
-                "percentage of tables with an owner",
-            ),
-            Expect(counts=(share, owned, len(t.tables) - owned)),
-        )
-    )
     return out
 
 
@@ -141,6 +139,16 @@ def areas(m: Maker) -> list[Question]:
                 ("what's in the {d} domain?", "tables in {d}", "list the {d} domain"),
                 Expect(lists=(tables,)),
                 d=domain if m.rng.random() < 0.6 else domain.lower(),
+            )
+        )
+    kinds = Counter(i.kind for i in t.tables.values() if i.kind)
+    for kind in m.pick([k for k, c in kinds.items() if c >= 2], 2):
+        out.append(
+            m.ask(
+                "list_count",
+                ("how many {k} tables are there?", "number of {k} tables?", "{k} tables - how many?"),
+                Expect(counts=(kinds[kind],)),
+                k=kind.lower() if m.rng.random() < 0.7 else kind,
             )
         )
     schemas = Counter(i.schema for i in t.tables.values() if i.schema)
@@ -161,19 +169,17 @@ def largest(m: Maker) -> list[Question]:
     counted = sorted(
         (i for i in t.tables.values() if i.row_count is not None), key=lambda i: -(i.row_count or 0)
     )
-    out = [
-        m.ask(
-            "largest",
-            (
-                "what are the biggest tables?",
-                "largest tables by rows?",
-                "top tables by row count",
-                "which tables are huge",
-            ),
-            Expect(names=tuple(i.name for i in counted[:3])),
-        )
-    ]
-    for info in m.rng.sample(counted, 2):
+    out = m.ask_each(
+        "largest",
+        (
+            "what are the biggest tables?",
+            "largest tables by rows?",
+            "top tables by row count",
+            "which tables are huge",
+        ),
+        Expect(lists=(tuple(i.name for i in counted[:3]),), tables_listed=False),
+    )
+    for info in m.rng.sample(counted, 3):
         out.append(
             m.ask(
                 "largest",
@@ -217,38 +223,37 @@ def labels(m: Maker, n: int) -> list[Question]:
             )
         )
     pii = tuple(sorted(x for x, i in t.tables.items() if any(label == "PII" for _, label in i.classified)))
-    out.append(
-        m.ask(
-            "classification",
-            ("where do we keep PII?", "which tables hold personal data (PII)?", "pii - where is it"),
-            Expect(lists=(pii,), tables_listed=False),
-        )
+    out += m.ask_each(
+        "classification",
+        (
+            "where do we keep PII?",
+            "which tables hold personal data (PII)?",
+            "pii - where is it",
+            "tables with PII columns?",
+        ),
+        Expect(lists=(pii,), tables_listed=False),
     )
     certified = tuple(sorted(x for x, i in t.tables.items() if i.certified))
-    out.append(
-        m.ask(
-            "classification",
-            ("which tables are certified?", "list the certified tables", "what's certified here"),
-            Expect(lists=(certified,)),
-        )
+    out += m.ask_each(
+        "classification",
+        (
+            "which tables are certified?",
+            "list the certified tables",
+            "what's certified here",
+            "certified datasets?",
+        ),
+        Expect(lists=(certified,)),
     )
     return out
 
 
 def glossary(m: Maker, n: int) -> list[Question]:
     t = m.truth
-    out = [
-        m.ask(
-            "glossary",
-            (
-                "show me the glossary",
-                "list the business terms",
-                "what terms do we have defined?",
-                "glossary pls",
-            ),
-            Expect(lists=(tuple(sorted(t.terms)),), tables_listed=False),
-        )
-    ]
+    out = m.ask_each(
+        "glossary",
+        ("show me the glossary", "list the business terms", "what terms do we have defined?", "glossary pls"),
+        Expect(lists=(tuple(sorted(t.terms)),), tables_listed=False),
+    )
     for term in m.pick([x for x, v in t.terms.items() if v.synonyms], n):
         spoken = m.rng.choice(t.terms[term].synonyms)
         out.append(
@@ -266,6 +271,21 @@ def glossary(m: Maker, n: int) -> list[Question]:
                 ("who stewards the term {w}?", "who is responsible for the definition of {w}"),
                 Expect(names=(t.terms[term].steward,)),
                 w=term,
+            )
+        )
+    linked = [x for x, v in t.terms.items() if 1 <= len(v.columns) <= 6]
+    for term in m.pick(linked, max(1, n // 2)):
+        columns = tuple(sorted({c.rsplit(".", 1)[-1] for c in t.terms[term].columns}))
+        out.append(
+            m.ask(
+                "glossary",
+                (
+                    "which columns are tagged with {w}?",
+                    "where is the term {w} used?",
+                    "columns linked to {w}",
+                ),
+                Expect(lists=(columns,), tables_listed=False),
+                w=term if m.rng.random() < 0.7 else term.lower(),
             )
         )
     return out

@@ -57,26 +57,26 @@ def follow_ups(m: Maker, n: int) -> list[Question]:
 def questions(truth: Truth, seed: int = SEED) -> list[Question]:
     """The questions of one catalog; the same seed gives the same questions."""
     m = Maker(truth, random.Random(f"{seed}:{truth.label}"))
-    k = 3 if truth.steward_metadata else 4  # a schema-only catalog asks more of its schema
-    out = schema.count_tables(m)
+    k = 4 if truth.steward_metadata else 6  # a schema-only catalog asks more of its schema
+    out = schema.list_count(m)
     out += schema.describe(m, k + 1)
     out += schema.column_kind(m, k)
-    out += schema.column_where(m, k)
-    out += schema.search(m, k)
+    out += schema.column_where(m, k + 1)
+    out += schema.search(m, k + 1)
     out += links.references(m, k)
-    out += links.join_paths(m, k + 1)
-    out += links.primary_keys(m, 3)
-    out += links.optional_links(m, 2)
+    out += links.join_paths(m, k + 2)
+    out += links.primary_keys(m, k)
+    out += links.optional_links(m, 3)
     out += links.structure(m)
-    out += follow_ups(m, k + 1)
+    out += follow_ups(m, k + 2)
     if truth.steward_metadata:
-        out += steward.people(m, 3)
-        out += steward.lineage(m, 3)
+        out += steward.people(m, 4)
+        out += steward.lineage(m, 4)
         out += steward.debt(m)
         out += steward.areas(m)
         out += steward.largest(m)
-        out += steward.labels(m, 3)
-        out += steward.glossary(m, 3)
+        out += steward.labels(m, 4)
+        out += steward.glossary(m, 4)
     else:
-        out += schema.areas(m, 3)
+        out += schema.areas(m, 4)
     return out

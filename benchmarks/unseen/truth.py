@@ -44,6 +44,8 @@ class TableTruth:
     """Declared type of each column, in the order of `columns`."""
     primary_key: tuple[str, ...]
     display_name: str = ""
+    kind: str = ""
+    """The catalog's table type (FACT, DIMENSION, ...) where it records one."""
     description: str = ""
     owner: str = ""
     steward: str = ""
@@ -183,6 +185,7 @@ def sample_truth() -> Truth:
             types=tuple(c.data_type for c in t.columns),
             primary_key=tuple(c.name for c in t.columns if c.is_primary_key),
             display_name=t.display_name,
+            kind=str(t.type),
             description=t.description,
             owner=t.owner.name if t.owner else "",
             steward=t.steward.name if t.steward else "",

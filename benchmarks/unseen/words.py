@@ -8,9 +8,6 @@ import re
 from .truth import Truth
 
 OPENERS = (
-    "",
-    "",
-    "",
     "quick one: ",
     "hey, ",
     "so ",
@@ -21,7 +18,9 @@ OPENERS = (
     "random question, ",
     "morning. ",
 )
-CLOSERS = ("", "", "", "", " thanks", " pls", " cheers", "?", " if you know", " (for a ticket)")
+CLOSERS = (" thanks", " pls", " cheers", "?", " if you know", " (for a ticket)", " :)")
+FILLER_SHARE = 0.45
+"""About this share of questions carry a steward's filler before or after (or both)."""
 
 
 def plural(word: str) -> str:
@@ -48,7 +47,7 @@ def _bare(truth: Truth, table: str) -> str:
     """The table's name in words: a Django app label dropped, the sample's display name."""
     if truth.steward_metadata:
         text = truth.tables[table].display_name or table
-        return re.sub(r"[()]", "", text).lower().strip()
+        return " ".join(re.sub(r"[^\w\s]", " ", text).lower().split())
     label = truth.apps.get(table, "")
     rest = table[len(label) + 1 :] if label and table.startswith(label + "_") else table
     return rest.replace("_", " ").lower().strip()
@@ -121,7 +120,11 @@ class Namer:
 
     def dress(self, question: str) -> tuple[str, str]:
         """The question with a steward's filler around it, sometimes; (text, style)."""
-        opener, closer = self.rng.choice(OPENERS), self.rng.choice(CLOSERS)
+        opener = closer = ""
+        if self.rng.random() < FILLER_SHARE:
+            where = self.rng.choice(("before", "after", "both"))
+            opener = self.rng.choice(OPENERS) if where != "after" else ""
+            closer = self.rng.choice(CLOSERS) if where != "before" else ""
         text = f"{opener}{question}{closer}".strip()
         if self.rng.random() < 0.3:
             text = text.lower().rstrip("?")
