@@ -28,12 +28,13 @@ from .config import ConfigError, open_catalog
 from .mcp_tools import CatalogTools
 
 NAME = "mcop-explorer"
-INSTRUCTIONS = """\
-Read-only tools over a data catalog: tables, columns, keys, owners and stewards, glossary terms,
-relationships, join paths, lineage and documentation coverage. Look facts up with these tools and
-never invent table or column names; when a result has an `error`, offer its `suggestions`. Long
-lists come a page at a time: `total` or `count` says how many there are, and a result that was cut
-to fit says so in `truncated` and `note`. Diagram tools return Mermaid source in `mermaid`."""
+INSTRUCTIONS = (
+    "Read-only tools over a data catalog: tables, columns, keys, owners and stewards, glossary terms, "
+    "relationships, join paths, lineage and documentation coverage. Look facts up with these tools and "
+    "never invent table or column names; when a result has an `error`, offer its `suggestions`. Long "
+    "lists come a page at a time: `total` or `count` says how many there are, and a result cut to fit "
+    "says so in `truncated` and `note`. Diagram tools return their Mermaid source in `mermaid`."
+)
 
 EXIT_OK, EXIT_USAGE = 0, 2
 

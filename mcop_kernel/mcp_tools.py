@@ -85,7 +85,7 @@ class CatalogTools:
                 f"{'.'.join(str(part) for part in error['loc']) or 'arguments'}: {error['msg']}"
                 for error in exc.errors()
             )
-            return _failed(f"Arguments that {name} does not take: {problems}.")
+            return _failed(f"{name} cannot take these arguments: {problems}.")
         deps = ExplorerDeps(self.catalog)
         try:
             result: dict[str, Any] = await self.toolset.call_tool(name, args, call_context(deps, name), tool)
