@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
+from statistics import median
 
 from mcop_kernel import AgentEvent, ErrorEvent, ExplorerSession, ToolStartEvent, session_config
 
@@ -111,6 +112,10 @@ def report(rows: list[dict[str, object]], model: str) -> None:
             groups[str(r[key])].append(bool(r["passed"]))
         _table(key, groups)
         print()
+    seconds = sorted(float(str(r.get("seconds", 0.0))) for r in rows)
+    if seconds and seconds[-1] > 0:
+        p95 = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
+        print(f"seconds per question (with earlier turns): median {median(seconds):.3f}, p95 {p95:.3f}")
     passed = sum(bool(r["passed"]) for r in rows)
     print(f"{'overall':<22}{passed:>7}{len(rows):>7}{passed / len(rows):>7.0%}   model {model}")
 

@@ -46,6 +46,32 @@ def people(m: Maker, n: int) -> list[Question]:
                 p=person if m.rng.random() < 0.7 else person.split()[0],
             )
         )
+    stewards = Counter(i.steward for i in t.tables.values() if i.steward)
+    for person in m.pick(list(stewards), max(1, n // 2)):
+        looked_after = tuple(sorted(x for x, i in t.tables.items() if i.steward == person))
+        owned = tuple(sorted(x for x, i in t.tables.items() if i.owner == person))
+        out.append(
+            m.ask(
+                "people",
+                (
+                    "what does {p} steward?",
+                    "which tables is {p} the steward of",
+                    "what is {p} data steward for?",
+                ),
+                Expect(lists=(looked_after,), allowed=owned),
+                p=person,
+            )
+        )
+    everyone = tuple(sorted(set(owners) | set(stewards) | {v.steward for v in t.terms.values() if v.steward}))
+    out += m.ask_each(
+        "people",
+        (
+            "who are the people in this catalog?",
+            "list the owners and stewards",
+            "who's who here - owners, stewards?",
+        ),
+        Expect(lists=(everyone,), tables_listed=False),
+    )
     return out
 
 
