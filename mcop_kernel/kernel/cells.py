@@ -83,20 +83,23 @@ def parse_cell(code: str) -> Cell:
     return Cell(magics, "\n".join(question).strip())
 
 
+NEW_CONVERSATION = "a new conversation"
+"""The origin of a session nothing names (nbclient, nbval, a console): kept for the kernel's life only,
+since no later kernel could find it."""
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def session_id_for(env: Mapping[str, str]) -> tuple[str, str]:
     """The conversation a kernel continues, and what chose it: `MCOP_SESSION` if set; else the
     notebook's own (Jupyter's server tells a notebook's kernel its path in `JPY_SESSION_NAME`, and
-    tells it again on a restart); else a new conversation."""
+    tells it again on a restart); else a new conversation, kept in memory only."""
     chosen = env.get("MCOP_SESSION", "").strip()
     if chosen:
         return (chosen if valid_session_id(chosen) else _derived("session", chosen)), "MCOP_SESSION"
     path = env.get("JPY_SESSION_NAME", "").strip()
     if path:
         return _derived("nb", os.path.normpath(path), PurePath(path).stem), "the notebook's path"
-    return f"kernel-{uuid.uuid4().hex[:12]}", "a new conversation"
+    return f"kernel-{uuid.uuid4().hex[:12]}", NEW_CONVERSATION
 
 
 def _derived(kind: str, text: str, readable: str = "") -> str:

@@ -21,9 +21,9 @@ from ..config import model_label, session_config
 from ..errors import ConfigError
 from ..registry import valid_session_id
 from ..session import ExplorerSession, SessionConfig
-from ..store import SessionStore, SQLiteStore, default_store_path
+from ..store import MemoryStore, SessionStore, SQLiteStore, default_store_path
 from .answer import CellOutputs, Interrupt, answer_into, show_answer
-from .cells import HELP, CellError, Magic, parse_cell, session_id_for
+from .cells import HELP, NEW_CONVERSATION, CellError, Magic, parse_cell, session_id_for
 from .names import MAGICS, CatalogNames, table_bundle
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,24 @@ class MCOPKernel(Kernel):
         self._config: SessionConfig | None = None
         self._session: ExplorerSession | None = None
         self._names: CatalogNames | None = None
+        self._warm_up: asyncio.Future[None] | None = None
+
+    def start(self) -> None:
+        """Serve the channels, and meanwhile load the explorer and the catalog's names, so that the
+        first question and the first Tab do not wait for them."""
+        super().start()  # type: ignore[no-untyped-call]
+        self._warm_up = asyncio.ensure_future(self._load_names())
+
+    async def _load_names(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._catalog_names()
+
+    async def _warmed_up(self) -> None:
+        """Wait for the start-up loading (its errors are met again, and shown, where they matter)."""
+        if self._warm_up is not None:
+            warm_up, self._warm_up = self._warm_up, None
+            with contextlib.suppress(Exception):
+                await warm_up
 
     @property
     def kernel_info(self) -> dict[str, Any]:
@@ -72,7 +90,10 @@ class MCOPKernel(Kernel):
     async def _configure(self, model: str | None, catalog: str | None, timeout: float) -> SessionConfig:
         """A config for these settings (the model and catalog checked now: a bad one raises here)."""
         if self._store is None:
-            self._store = await asyncio.to_thread(SQLiteStore, default_store_path())
+            kept = self.session_origin != NEW_CONVERSATION
+            self._store = (
+                await asyncio.to_thread(SQLiteStore, default_store_path()) if kept else MemoryStore()
+            )
         store = self._store
         try:
             return await asyncio.to_thread(session_config, model, catalog, store, timeout)
@@ -117,6 +138,7 @@ class MCOPKernel(Kernel):
         reply: dict[str, Any] = {"status": "ok", "execution_count": self.execution_count}
         try:
             with self._interrupt_with(interrupt):
+                await self._warmed_up()
                 cell = parse_cell(code)
                 for magic in cell.magics:
                     outputs.text(await self._magic(magic))
@@ -190,12 +212,19 @@ class MCOPKernel(Kernel):
             if not valid_session_id(argument):
                 raise CellError("UsageError", "A session id is 1-64 letters, digits, '_', '.' or '-'.")
             await self._close_session()
+            if self.session_origin == NEW_CONVERSATION:  # a named conversation is kept: a new store
+                self._config, self._store, self._names = None, None, None
             self.session_id, self.session_origin = argument, "%session"
         session = await self._open()
         earlier = len(session.transcript)
+        kept = (
+            "kept for this kernel only (%session ID keeps it)"
+            if self.session_origin == NEW_CONVERSATION
+            else f"kept in {default_store_path()}"
+        )
         return (
             f"Session: {self.session_id} (chosen by {self.session_origin}), {earlier} earlier "
-            f"question{'' if earlier == 1 else 's'}; kept in {default_store_path()}"
+            f"question{'' if earlier == 1 else 's'}; {kept}"
         )
 
     async def _catalog(self) -> Catalog:
@@ -216,6 +245,7 @@ class MCOPKernel(Kernel):
         return self._names
 
     async def do_complete(self, code: str, cursor_pos: int) -> dict[str, Any]:
+        await self._warmed_up()
         names = await self._catalog_names()
         reply: dict[str, Any] = {
             "status": "ok",
@@ -240,6 +270,7 @@ class MCOPKernel(Kernel):
     async def do_inspect(
         self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: Any = ()
     ) -> dict[str, Any]:
+        await self._warmed_up()
         names = await self._catalog_names()
         bundle = names.describe(code, cursor_pos) if names is not None else None
         if bundle is None and names is not None:

@@ -120,7 +120,7 @@ class CatalogNames:
             return []
         low = prefix.lower()
         return [
-            (f"{table_name}.{column.name}", "column")
+            (f"{table.name}.{column.name}", "column")
             for column in table.columns
             if column.name.lower().startswith(low)
         ]
