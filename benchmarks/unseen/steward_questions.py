@@ -306,9 +306,9 @@ def glossary(m: Maker, n: int) -> list[Question]:
             m.ask(
                 "glossary",
                 (
-                    "which columns are tagged with {w}?",
-                    "where is the term {w} used?",
-                    "columns linked to {w}",
+                    "which columns are tagged with the term {w}?",
+                    "where is the glossary term {w} used?",
+                    "columns that carry the business term {w}",
                 ),
                 Expect(lists=(columns,), tables_listed=False),
                 w=term if m.rng.random() < 0.7 else term.lower(),
