@@ -23,7 +23,8 @@ from pydantic_ai.usage import RunUsage
 
 from .catalog.base import Catalog
 from .secrets import redact
-from .tools import TOOLS, ExplorerDeps
+from .tools import MAX_RESULT_CHARS, TOOLS, ExplorerDeps
+from .tools.budget import size_of
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,25 @@ class CatalogTools:
             log.warning("The catalog tool %s failed: %s", name, message)
             return _failed(f"The catalog could not answer {name}: {message}")
         if deps.diagram is not None:
-            result = result | {"mermaid": deps.diagram.source}
+            result = result | _diagram(deps.diagram.source, result)
         return types.CallToolResult(
             content=[types.TextContent(text=json.dumps(result, ensure_ascii=False, default=str))],
             structured_content=result,
             is_error="error" in result,
         )
+
+
+def _diagram(source: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The diagram's Mermaid source as `mermaid`, when it fits in what the result leaves of the
+    budget; else None, and the note says how to ask for a smaller one."""
+    if len(source) + size_of(result) <= MAX_RESULT_CHARS:
+        return {"mermaid": source}
+    too_long = (
+        f"The diagram's Mermaid source ({len(source):,} characters) is too long to send whole: "
+        'draw fewer tables (mode "direct", depth 1) for one that fits.'
+    )
+    note = result.get("note")
+    return {"mermaid": None, "note": f"{note} {too_long}" if isinstance(note, str) and note else too_long}
 
 
 def _failed(message: str) -> types.CallToolResult:
