@@ -98,6 +98,8 @@ async def test_the_token_and_bearer_forms_both_work_and_the_answer_carries_no_se
             assert answer.status_code == 200, answer.text
             assert answer.json()["result"]["serverInfo"]["name"] == "mcop-explorer"
             assert token not in answer.text and token not in str(answer.headers)
+        stream = await http.get(mcp_url, headers=ACCEPT | {"Authorization": f"token {token}"})
+        assert stream.status_code == 405 and stream.headers["Allow"] == "POST"  # no stream to open
 
 
 async def test_a_login_cookie_needs_the_xsrf_token_and_the_page_s_own_origin(

@@ -8,6 +8,7 @@ handed to the MCP SDK as an ASGI request. The request it hands on carries no cre
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -34,8 +35,9 @@ def server_for(catalog: Catalog) -> Server[Any]:
 
 
 class MCPHandler(_ExplorerHandler, APIHandler):
-    """POST (a JSON-RPC message), GET and DELETE, as the streamable-HTTP transport defines them; each
-    request stands alone (stateless, JSON answers)."""
+    """POST: one JSON-RPC message, answered with JSON. Every request stands alone (the stateless
+    streamable-HTTP transport), so there is no server-to-client stream to open with GET and no
+    session to end with DELETE: both are answered 405, as the transport allows."""
 
     _closed: asyncio.Event | None = None
     _content_type = "application/json"
@@ -47,13 +49,19 @@ class MCPHandler(_ExplorerHandler, APIHandler):
 
     @web.authenticated
     @allowed_to("read")
-    async def get(self) -> None:
-        await self._forward()
+    def get(self) -> None:
+        self._not_offered("This endpoint opens no event stream: each POST is answered on its own.")
 
     @web.authenticated
     @allowed_to("read")
-    async def delete(self) -> None:
-        await self._forward()
+    def delete(self) -> None:
+        self._not_offered("This endpoint keeps no sessions to end.")
+
+    def _not_offered(self, message: str) -> None:
+        self.set_status(405)
+        self.set_header("Allow", "POST")
+        error = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": message}}
+        self.finish(json.dumps(error))
 
     def on_connection_close(self) -> None:
         if self._closed is not None:
