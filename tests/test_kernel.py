@@ -72,7 +72,8 @@ def kinds(messages: list[Message]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
-    km, kc = start(kernel_env(tmp_path_factory.mktemp("mcop-home"), MCOP_SESSION="kernel-tests"))
+    home = tmp_path_factory.mktemp("mcop-home")
+    km, kc = start(kernel_env(home, MCOP_SESSION="kernel-tests", OPENAI_BASE_URL="http://127.0.0.1:9/v1"))
     yield km, kc
     stop(km, kc)
 
@@ -144,6 +145,21 @@ def test_magics_set_the_model_and_help_explains_cells(kc: BlockingKernelClient) 
     assert reply["status"] == "error" and reply["ename"] == "ConfigError"
     _, reply = run(kc, "%frobnicate")
     assert reply["status"] == "error" and reply["ename"] == "UsageError"
+
+
+def test_a_model_that_is_down_and_a_timeout_are_error_messages(kc: BlockingKernelClient) -> None:
+    _, reply = run(kc, "%model openai-chat:any-model")  # OPENAI_BASE_URL: a port nobody serves
+    assert reply["status"] == "ok"
+    messages, reply = run(kc, "Which tables reference suppliers?")
+    assert reply["status"] == "error" and reply["ename"] == "ModelError", reply
+    assert "127.0.0.1:9" in reply["evalue"] and "Traceback" not in "".join(reply["traceback"])
+    assert "execute_result" not in kinds(messages)
+    _, reply = run(kc, "%model offline:200\n%timeout 0.5")
+    assert reply["status"] == "ok"
+    _, reply = run(kc, "Describe the supplier table")
+    assert reply["status"] == "error" and reply["ename"] == "Timeout" and "0.5s" in reply["evalue"]
+    _, reply = run(kc, "%model offline\n%timeout 30")
+    assert reply["status"] == "ok"
 
 
 def test_interrupt_cancels_the_answer_and_the_kernel_goes_on(
