@@ -39,6 +39,8 @@ class PostgresServer:
     port: int
     socket_dir: Path
     data_dir: Path
+    bin_dir: Path
+    as_root: bool
     user: str = STEWARD
     password: str = STEWARD_PASSWORD
     database: str = DATABASE
@@ -61,9 +63,25 @@ class PostgresServer:
         ) as conn:
             conn.execute(sql.encode())
 
+    def stop(self) -> None:
+        """Stop the server at once (`pg_ctl stop -m immediate`), as a crash or an outage would."""
+        _pg_ctl(self, "-m", "immediate", "stop")
+
+    def running(self) -> bool:
+        return _pg_ctl(self, "status", check=False) == 0
+
     def log(self) -> str:
         path = self.data_dir.parent / "server.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+
+def _pg_ctl(server: PostgresServer, *args: str, check: bool = True) -> int:
+    prefix = ["runuser", "-u", "postgres", "--"] if server.as_root else []
+    command = [*prefix, str(server.bin_dir / "pg_ctl"), "-D", str(server.data_dir), "-w", "-t", "30", *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=_WAIT, check=False)
+    if check and done.returncode:
+        pytest.fail(f"pg_ctl {' '.join(args)} failed: {(done.stderr or done.stdout).strip()}", pytrace=False)
+    return done.returncode
 
 
 def _bin_dir() -> Path:
@@ -122,7 +140,9 @@ def running_postgres() -> Iterator[PostgresServer]:
             pytest.fail(f"{Path(command[0]).name} failed: {detail}\n{log_text}", pytrace=False)
 
     port = free_port()
-    server = PostgresServer(port=port, socket_dir=socket_dir, data_dir=data_dir)
+    server = PostgresServer(
+        port=port, socket_dir=socket_dir, data_dir=data_dir, bin_dir=bin_dir, as_root=as_root
+    )
     started = False
     try:
         run(
@@ -151,6 +171,6 @@ def running_postgres() -> Iterator[PostgresServer]:
         server.execute(f"CREATE DATABASE {DATABASE} OWNER {STEWARD}", database="postgres")
         yield server
     finally:
-        if started:
+        if started and server.running():
             run(str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "-t", "30", "stop")
         shutil.rmtree(root, ignore_errors=True)
