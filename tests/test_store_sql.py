@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from postgres import PostgresServer, running_postgres
-from pydantic_ai.messages import ModelMessagesTypeAdapter, ModelRequest, UserPromptPart
+from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter, ModelRequest, UserPromptPart
 
 from mcop_kernel.config import session_config
 from mcop_kernel.protocol import AgentEvent, Event, NoticeEvent, ToolStartEvent
@@ -125,7 +125,7 @@ def test_writes_to_one_session_are_serialised_and_none_is_lost(store_url: str) -
 
 def test_a_store_of_the_first_schema_is_migrated_and_keeps_its_conversations(tmp_path: Path) -> None:
     path = tmp_path / "sessions.sqlite"
-    history = [ModelRequest(parts=[UserPromptPart("Show me all tables")])]
+    history: list[ModelMessage] = [ModelRequest(parts=[UserPromptPart("Show me all tables")])]
     old = sqlite3.connect(path)
     old.executescript(
         """
