@@ -43,9 +43,9 @@ def fit(
         lists = [items for _, items in _lists(fitted) if items]
         if not lists:
             break
-        items = max(lists, key=size_of)
-        each = max(size_of(items) / len(items), 1.0)
-        drop = min(len(items), int((size - room) / each) + 1)
+        items = max(lists, key=size_of)  # the longest list gives up at most half at a time,
+        each = max(size_of(items) / len(items), 1.0)  # so several long lists share the cut
+        drop = min(max(len(items) // 2, 1), int((size - room) / each) + 1)
         del items[len(items) - drop :]
         size = size_of(fitted)
     if size > room:
