@@ -3,6 +3,7 @@ moved aside or reported, with clear errors to clients, and the server keeps serv
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from refusals import OWNER_QUESTION
 from server_process import ServerProcess
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask
+from ws_client import ask, receive, until_final
 
 from mcop_kernel.store import Exchange, SQLiteStore
 
@@ -89,3 +90,42 @@ async def test_a_store_that_cannot_be_opened_is_reported_and_the_server_stops_cl
         assert await server.stop() == 0
     log = (tmp_path / "server.log").read_text()
     assert "Traceback" not in log and "AttributeError" not in log
+
+
+# ---------------------------------------------------------------------------- a store breaking as it runs
+
+
+def break_in_place(path: Path) -> None:
+    """Overwrite the store's files where they lie, its write-ahead log too, so the server's open
+    connection reads them: as a disk fault or another program writing over them would leave them."""
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            size = part.stat().st_size
+            with part.open("r+b") as file:
+                file.write(b"\0not a database any more\0" * (size // 25 + 1))
+
+
+async def test_a_store_that_breaks_while_the_server_runs_gives_clear_errors_and_the_server_goes_on(
+    jp_fetch: Fetch, mcop_ws: Connect, store_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    ws = await mcop_ws("before", params={"protocol": "2"})
+    assert (await ask(ws, OWNER_QUESTION))[-1]["type"] == "agent"
+    break_in_place(store_path)
+
+    await ws.write_message(json.dumps({"content": "Show me all tables"}))
+    told = await until_final(ws)
+    assert told[-1]["type"] == "agent"  # the answer itself is delivered ...
+    notice = await receive(ws)  # ... then the client is told it was not kept
+    assert notice["type"] == "error" and "could not be saved" in notice["content"], notice
+    assert (await ask(ws, OWNER_QUESTION))[-1]["type"] == "agent"  # and the connection answers on
+
+    fresh = await mcop_ws("after")  # a session the store must read: refused with 1011, said why
+    assert await asyncio.wait_for(fresh.read_message(), 10) is None
+    assert fresh.close_code == 1011 and "session store" in (fresh.close_reason or "")
+    for session_id in ("after", "before"):  # transcripts are what the store has: it says it cannot
+        transcript = await jp_fetch("mcop", "api", "sessions", session_id, "transcript", raise_error=False)
+        assert transcript.code == 503
+        assert "The session store could not be read" in json.loads(transcript.body)["message"]
+    assert (await jp_fetch("mcop", "api", "info")).code == 200
+    assert (await jp_fetch("api", "status")).code == 200
+    assert not [r for r in caplog.records if "Uncaught exception" in r.getMessage()]

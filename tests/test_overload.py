@@ -7,13 +7,20 @@ import json
 import signal
 import threading
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pytest
 from server_process import ServerProcess
 from tornado.websocket import WebSocketClientConnection
 from ws_client import receive, until_final
 
 from mcop_kernel.catalog.threaded import CatalogThreads, ThreadedCatalog
+from mcop_kernel.config import SyntheticStream
+
+Connect = Callable[..., Awaitable[WebSocketClientConnection]]
 
 STUCK_SETTINGS = (
     "--ServerApp.jpserver_extensions=mcop_extension=True",
@@ -102,3 +109,51 @@ def test_the_threads_are_refused_after_shutdown() -> None:
     except RuntimeError:
         return
     raise AssertionError("a call was taken after shutdown")
+
+
+# ---------------------------------------------------------------------------- many answers at once
+
+CLIENTS, LIMIT = 30, 4
+
+
+@dataclass
+class Seen:
+    """One client's view of its answer."""
+
+    queued: list[int] = field(default_factory=list)
+    first_token: float | None = None
+    deltas: list[str] = field(default_factory=list)
+    final: dict[str, Any] | None = None
+
+
+async def follow(ws: WebSocketClientConnection, seen: Seen) -> None:
+    while seen.final is None:
+        message = await receive(ws, timeout=30)
+        if message["type"] == "queued":
+            seen.queued.append(message["position"])
+        elif message["type"] == "agent_partial":
+            seen.first_token = seen.first_token or time.perf_counter()
+            seen.deltas.append(message["delta"])
+        elif message["type"] in ("agent", "error"):
+            seen.final = message
+
+
+@pytest.mark.parametrize("server_model", ["synthetic:60:3"])
+@pytest.mark.parametrize("server_settings", [{"max_running_answers": LIMIT}])
+async def test_many_answers_at_once_wait_in_order_are_told_so_and_all_finish(mcop_ws: Connect) -> None:
+    expected = "".join(SyntheticStream(60).words())
+    sockets = [await mcop_ws(f"crowd-{n}", params={"protocol": "2"}) for n in range(CLIENTS)]
+    seen = [Seen() for _ in sockets]
+    readers = []
+    for ws, one in zip(sockets, seen, strict=True):
+        await ws.write_message(json.dumps({"content": "go"}))  # one after the other: the line's order
+        readers.append(asyncio.ensure_future(follow(ws, one)))
+    await asyncio.wait_for(asyncio.gather(*readers), 90)
+
+    assert [one.final and one.final["type"] for one in seen] == ["agent"] * CLIENTS
+    assert all(one.final and one.final["content"] == expected for one in seen)
+    assert all("".join(one.deltas) == expected for one in seen)  # nothing lost on the way
+    assert [one.queued[:1] for one in seen] == [[]] * LIMIT + [[n] for n in range(1, CLIENTS - LIMIT + 1)]
+    starts = [one.first_token or 0.0 for one in seen]
+    overtaken = [(i, j) for i in range(CLIENTS) for j in range(i + LIMIT, CLIENTS) if starts[j] < starts[i]]
+    assert not overtaken, f"answers started out of the order they were asked in: {overtaken[:5]}"
