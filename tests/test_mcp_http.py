@@ -89,17 +89,21 @@ async def test_without_the_token_the_endpoint_refuses(mcp_url: str, connect: Ope
 
 
 async def test_the_token_and_bearer_forms_both_work_and_the_answer_carries_no_secret(
-    mcp_url: str, jp_auth_header: dict[str, str]
+    mcp_url: str, jp_auth_header: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     token = jp_auth_header["Authorization"].split()[-1]
+    started = len(caplog.records)  # Jupyter's own start-up lines print the login URL, token and all
     async with httpx2.AsyncClient(timeout=30) as http:
         for header in (f"token {token}", f"Bearer {token}"):
             answer = await http.post(mcp_url, json=INITIALIZE, headers=ACCEPT | {"Authorization": header})
             assert answer.status_code == 200, answer.text
             assert answer.json()["result"]["serverInfo"]["name"] == "mcop-explorer"
             assert token not in answer.text and token not in str(answer.headers)
-        stream = await http.get(mcp_url, headers=ACCEPT | {"Authorization": f"token {token}"})
+        authorized = ACCEPT | {"Authorization": f"token {token}"}
+        stream = await http.get(mcp_url, headers=authorized)
         assert stream.status_code == 405 and stream.headers["Allow"] == "POST"  # no stream to open
+        await http.post(mcp_url, json={"jsonrpc": "2.0"}, headers=authorized)  # not a message
+    assert not [r for r in caplog.records[started:] if token in r.getMessage()]
 
 
 async def test_a_login_cookie_needs_the_xsrf_token_and_the_page_s_own_origin(

@@ -23,15 +23,15 @@ from .handlers import _ExplorerHandler, allowed_to
 
 _CREDENTIALS = frozenset({b"authorization", b"cookie"})
 _TORNADO_SETS = frozenset({"content-length", "transfer-encoding", "connection"})
-_servers: dict[int, tuple[Catalog, Server[Any]]] = {}
+_built: list[tuple[Catalog, Server[Any]]] = []
 
 
 def server_for(catalog: Catalog) -> Server[Any]:
-    """The MCP server over `catalog`, built once for the catalog the explorer serves."""
-    known = _servers.get(id(catalog))
-    if known is None or known[0] is not catalog:
-        known = _servers[id(catalog)] = (catalog, build_server(catalog))
-    return known[1]
+    """The MCP server over `catalog`, built once for the catalog the explorer serves (one per process:
+    a server extension serves one catalog)."""
+    if not _built or _built[0][0] is not catalog:
+        _built[:] = [(catalog, build_server(catalog))]
+    return _built[0][1]
 
 
 class MCPHandler(_ExplorerHandler, APIHandler):
@@ -40,6 +40,7 @@ class MCPHandler(_ExplorerHandler, APIHandler):
     session to end with DELETE: both are answered 405, as the transport allows."""
 
     _closed: asyncio.Event | None = None
+    _body_sent = False
     _content_type = "application/json"
 
     @web.authenticated
@@ -100,7 +101,7 @@ class MCPHandler(_ExplorerHandler, APIHandler):
 
     async def _receive(self) -> dict[str, Any]:
         """The request's body, then, once the client has gone, a disconnect."""
-        if not getattr(self, "_body_sent", False):
+        if not self._body_sent:
             self._body_sent = True
             return {"type": "http.request", "body": self.request.body, "more_body": False}
         assert self._closed is not None
