@@ -9,8 +9,9 @@ reaches, i.e. every answer runs at once, as before the limit existed) it starts 
 the extension and the synthetic model (`synthetic:TOKENS`: a scripted stream of TOKENS words, no
 tools), opens every v2 WebSocket first, then sends one question on each at once and reads to the
 end. A client's answer is *finished* when the final message and its deltas both hold the full text,
-*timeout* or *error* when the server ended it with that error, and *lost* otherwise (no final message
-before the deadline, a dropped connection, or a text that is not the full answer). Meanwhile a
+*timeout* or *error* when the server ended it with that error, *waiting* when it was still in line
+(not started) at the run's deadline, and *lost* otherwise (a started answer with no final message, a
+dropped connection, or a text that is not the full answer). Meanwhile a
 thread of its own samples JupyterLab's REST API (`GET /api/status` and `GET /api/contents`, one
 every 50 ms on one keep-alive connection) and reports its latency. Every wait is bounded.
 """
@@ -174,7 +175,9 @@ async def load(port: int, token: str, opts: argparse.Namespace, name: str) -> li
                 asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True), 10
             )
     for outcome in outcomes:
-        if outcome.kind == "lost" and not outcome.detail:
+        if outcome.kind == "lost" and not outcome.detail and outcome.first_token is None:
+            outcome.kind = "waiting"  # still in line when the run's deadline came: not started, not lost
+        elif outcome.kind == "lost" and not outcome.detail:
             outcome.detail = f"no final message within {opts.load_deadline:g} s"
     return outcomes
 
@@ -221,18 +224,20 @@ def render(runs: list[Run], opts: argparse.Namespace) -> str:
         f"{opts.clients} clients x {opts.tokens:,} tokens"
         + (f" at {1000 / opts.delay_ms:g} tokens/s" if opts.delay_ms else " as fast as possible")
         + f", answer_timeout {opts.answer_timeout:g} s",
-        "| max_running_answers | finished | timeout | error | lost | answer p50 / p99 | queued "
+        "| max_running_answers | finished | timeout | error | lost | waiting | answer p50 / p99 | queued "
         "| REST p50 | REST p99 | REST max | wall |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
-        count = {k: sum(o.kind == k for o in run.outcomes) for k in ("finished", "timeout", "error", "lost")}
+        kinds = ("finished", "timeout", "error", "lost", "waiting")
+        count = {k: sum(o.kind == k for o in run.outcomes) for k in kinds}
         totals = [o.total for o in run.outcomes if o.total is not None]
         queued = sum(o.queued is not None for o in run.outcomes)
         ms = [1000 * r for r in run.rest]
         fails = f" ({run.rest_failures} failed)" if run.rest_failures else ""
         lines.append(
             f"| {run.limit} | {count['finished']} | {count['timeout']} | {count['error']} | {count['lost']} "
+            f"| {count['waiting']} "
             f"| {percentile(totals, 50):.1f} s / {percentile(totals, 99):.1f} s | {queued} "
             f"| {percentile(ms, 50):.1f} ms | {percentile(ms, 99):.1f} ms "
             f"| {max(ms, default=0):.0f} ms{fails} "
