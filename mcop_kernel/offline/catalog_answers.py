@@ -159,7 +159,8 @@ def lacking_answer(intent: Intent, result: Result) -> str:
     return "\n".join([head + (f" {note}" if note else ""), "", *names_list(tables, n)])
 
 
-def coverage_answer(intent: Intent, result: Result) -> str:
+def coverage_answer(intent: Intent, result: Result, lacking: Result | None = None) -> str:
+    """Coverage figures; with `lacking` (tables without a description), those tables when some have one."""
     rows = [
         ("table descriptions", "table_descriptions"),
         ("column descriptions", "column_descriptions"),
@@ -181,6 +182,13 @@ def coverage_answer(intent: Intent, result: Result) -> str:
             lines.append(f"- {label}: {round(float(value) * 100)}%")
     if result.get("note"):
         lines += ["", str(result["note"])]
+    tables = list((lacking or {}).get("tables") or [])
+    n, total = int((lacking or {}).get("count", len(tables))), int((lacking or {}).get("total", 0))
+    if tables and n < total:
+        lines += ["", f"The {count(n, 'table')} with no description, the first debt to pay:", ""]
+        lines += names_list(tables, n)
+    elif tables:
+        lines += ["", "No table has a description yet."]
     return "\n".join(lines)
 
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..catalog.models import LineageDirection
+from . import cues as c
 from . import grammar as g
 from . import value_kinds
+from .framing import Frame, frame
 from .intent_model import TABLE_KINDS, Context, Intent, IntentKind, SearchScope
 from .reading import Mention, Reading, phrase_of, read, read_without_catalog, refers_back
-from .shapes import column_question, fallback, join_to_role, kind_compound, kind_phrase, with_tables
+from .shapes import (
+    column_question,
+    fallback,
+    join_to_role,
+    kind_compound,
+    kind_phrase,
+    value_words_only,
+    with_tables,
+)
 from .vocabulary import EXACT, Vocabulary
 
 __all__ = ["TABLE_KINDS", "Context", "Intent", "IntentKind", "SearchScope", "parse_question"]
@@ -20,7 +30,8 @@ def parse_question(question: str, context: Context | None = None, vocab: Vocabul
     `its` and `this table` against `context`."""
     context = context or Context()
     reading = read(question, vocab) if vocab is not None else read_without_catalog(question)
-    intent = _classify(reading, context, vocab)
+    framed = frame(reading)
+    intent = _classify(framed.reading, context, vocab, framed.frame)
     greeting = _greeting(reading.masked())
     if intent.kind == "help" and greeting and not intent.greeting:
         intent = replace(intent, greeting=greeting, phrase="")
@@ -29,17 +40,22 @@ def parse_question(question: str, context: Context | None = None, vocab: Vocabul
 
 
 def _greeting(low: str) -> str:
-    return "Hello!" if g.GREETING.search(low) else "You're welcome!" if g.THANKS.search(low) else ""
+    return "Hello!" if c.GREETING.search(low) else "You're welcome!" if c.THANKS.search(low) else ""
 
 
-def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> Intent:
+def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, framing: Frame = "") -> Intent:
     low = reading.masked()
-    rest = g.POLITE.sub(" ", low).strip(" !?,.")
+    rest = c.POLITE.sub(" ", low).strip(" !?,.")
     if not rest and _greeting(low):
         return Intent("help", greeting=_greeting(low))
     low = rest or low
-    tables = [m for m in reading.mentions if m.tables and not kind_compound(reading, m)]
-    if not (g.JOIN.search(low) or g.COMPARE.search(low) or g.RELATIONSHIPS.search(low)):
+    stored = bool(c.STORED.search(low) or c.COLUMNS.search(low))
+    tables = [
+        m
+        for m in reading.mentions
+        if m.tables and not kind_compound(reading, m) and not (stored and value_words_only(m))
+    ]
+    if not (c.JOIN.search(low) or c.COMPARE.search(low) or c.RELATIONSHIPS.search(low)):
         tables = _without_loose_value_words(tables)
     if not tables and vocab is not None:
         tables = _unknown_table(reading)
@@ -54,9 +70,9 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
     def table_intent(kind: IntentKind, **extra: object) -> Intent:
         return with_tables(kind, tables, refers, context, vocab, **extra)
 
-    if g.HELP.search(low) and not tables:
+    if c.HELP.search(low) and not tables:
         return Intent("help")
-    if context.kind == "list" and context.next_offset is not None and g.MORE.search(low) and not tables:
+    if context.kind == "list" and context.next_offset is not None and c.MORE.search(low) and not tables:
         return Intent(
             "list",
             table_type=table_type or context.table_type,
@@ -65,144 +81,158 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None) -> I
             offset=context.next_offset,
         )
     done = context.kind == "list" and context.next_offset is None
-    if done and g.MORE.search(low) and not tables and len(low.split()) <= 4:
+    if done and c.MORE.search(low) and not tables and len(low.split()) <= 4:
         return Intent("complete")
-    if g.AREAS_RANKED.search(low) and not tables and not g.WIDEST.search(low):
+    if c.AREAS_RANKED.search(low) and not tables and not c.WIDEST.search(low):
         return Intent("count", what="areas")
-    if g.WIDEST.search(low) and not tables:
+    if c.WIDEST.search(low) and not tables:
         if area or domain:
             return Intent("widest", area=area, domain=domain)
-        return Intent("widest", what="" if g.WIDEST_ONLY.search(low) else "biggest")
-    if g.SUMMARY.search(low) and not tables and not (domain or area):
+        return Intent("widest", what="" if c.WIDEST_ONLY.search(low) else "biggest")
+    if c.GLOSSARY.search(low) and not term and not tables:
+        return Intent("glossary")
+    if c.SUMMARY.search(low) and not tables and not (domain or area):
         return Intent("count", what="overview")
     any_area = next((m.area for m in reading.mentions if m.area), None)
-    if any_area and g.AREA_QUESTION.search(low) and not g.ABOUT_TABLES.search(low):
-        if g.COUNT.search(low):
+    if any_area and c.AREA_QUESTION.search(low) and not c.ABOUT_TABLES.search(low):
+        if c.COUNT.search(low):
             return Intent("count", area=any_area)
         return Intent("list", table_type=table_type, area=any_area)
-    if g.COUNT.search(low) and g.COLUMNS.search(low) and tables:
+    if c.COUNT.search(low) and c.COLUMNS.search(low) and named:
         return table_intent("describe")
-    if g.COUNT.search(low) and not tables:
-        what = "columns" if g.COLUMNS.search(low) else "foreign_keys" if g.REFERENCES.search(low) else ""
+    if c.LARGEST.search(low) and not tables and not c.COUNT.search(c.LARGEST.sub(" ", low)):
+        if table_type or domain or area:
+            return Intent("list", table_type=table_type, domain=domain, area=area, order="rows")
+        return Intent("largest")
+    if c.COUNT.search(low) and not tables:
+        what = "columns" if c.COLUMNS.search(low) else "foreign_keys" if c.REFERENCES.search(low) else ""
         return Intent(
             "count",
             table_type=table_type,
             domain=domain,
             area=area,
             what=what,
-            order="list" if g.THEN_LIST.search(low) else "",
+            order="list" if c.THEN_LIST.search(low) else "",
         )
-    if g.GLOSSARY.search(low) and not term:
+    if c.GLOSSARY.search(low) and not term:
         return Intent("glossary")
-    if g.PEOPLE.search(low) and not named and not person:
+    if c.PEOPLE.search(low) and not named and not person:
         return Intent("people")
-    lack = g.LACK.search(low)
+    lack = c.LACK.search(low)
     if lack and not tables:
         after = low[lack.start() :]
-        lacked = next((w for w, pattern in g.LACK_WHAT if pattern.search(after)), None)
+        lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(after)), None)
         if lacked is not None:
             return Intent("lacking", what=lacked)
-    if g.COVERAGE.search(low):
+    if c.COVERAGE.search(low):
         return Intent("coverage")
-    rel_kind = next((kind for kind, pattern in g.REL_KINDS if pattern.search(low)), None)
+    rel_kind = next((kind for kind, pattern in c.REL_KINDS if pattern.search(low)), None)
     if rel_kind is not None:
         if named:
             return table_intent("rel_kind", what=rel_kind)
         return Intent("rel_kind", what=rel_kind)
-    if g.LARGEST.search(low) and not tables:
+    if c.LARGEST.search(low) and not tables:
         if table_type or domain or area:
             return Intent("list", table_type=table_type, domain=domain, area=area, order="rows")
         return Intent("largest")
-    if g.IMPACT.search(low) and named:
+    if c.IMPACT.search(low) and named:
         return table_intent("impact")
-    if g.COMPARE.search(low) and len(tables) + int(refers) >= 2:
+    if c.COMPARE.search(low) and len(tables) + int(refers) >= 2:
         return table_intent("compare")
-    if g.CERTIFIED_LIST.search(low) and not named and g.TABLES_ASKED.search(low):
-        return Intent("list", table_type=table_type, certified=not g.UNCERTIFIED.search(low))
-    if g.CLASSIFIED.search(low):
+    if c.CERTIFIED_LIST.search(low) and not named and c.TABLES_ASKED.search(low):
+        return Intent("list", table_type=table_type, certified=not c.UNCERTIFIED.search(low))
+    if c.CLASSIFIED.search(low):
         if named:
             return table_intent("status", what="classification")
         label = next(
             (w for w in ("pii", "confidential", "personal", "sensitive", "restricted") if w in low), ""
         )
         return Intent("classified", phrase=label)
-    if g.STATUS.search(low) and named:
+    if c.STATUS.search(low) and named:
         return table_intent("status")
     if person and not tables:
         return Intent("person", person=person)
-    if g.JOIN.search(low) and len(tables) == 1 and vocab is not None and g.BOTH_ENDS.search(low):
+    if c.JOIN.search(low) and len(tables) == 1 and vocab is not None and c.BOTH_ENDS.search(low):
         return join_to_role(reading, tables, context, vocab)
-    if g.OWNER.search(low) and (named or refers):
+    if c.OWNER.search(low) and term and not named:
+        return Intent("term", phrase=term)
+    if c.OWNER.search(low) and (named or refers):
         return table_intent("owner")
-    if g.JOIN.search(low) and (named or refers):
+    if c.JOIN.search(low) and (named or refers):
         return table_intent("join")
-    if g.LINEAGE.search(low) and (named or refers):
-        up, down = bool(g.UPSTREAM.search(low)), bool(g.DOWNSTREAM.search(low))
+    if c.LINEAGE.search(low) and (named or refers):
+        up, down = bool(c.UPSTREAM.search(low)), bool(c.DOWNSTREAM.search(low))
         direction: LineageDirection = (
             "upstream" if up and not down else "downstream" if down and not up else "both"
         )
         return table_intent("lineage", direction=direction)
-    if g.KEYS.search(low) and named and not g.REFERENCES.search(low.replace("primary key", "")):
+    if c.KEYS.search(low) and named and not c.REFERENCES.search(low.replace("primary key", "")):
         return table_intent("keys")
-    if g.REFERENCES.search(low) and (named or refers):
-        inward = bool(g.REFERENCED_BY.search(low)) and not g.PARENTS.search(low)
-        outward = bool(g.PARENTS.search(low)) or "x" in low.split()[:3]
+    if c.REFERENCES.search(low) and (named or refers):
+        inward = bool(c.REFERENCED_BY.search(low)) and not c.PARENTS.search(low)
+        outward = bool(c.PARENTS.search(low)) or "x" in low.split()[:3]
         return table_intent("references", what="in" if inward else "out" if outward else "both")
-    if g.NEIGHBOURHOOD.search(low) and (named or refers):
+    if c.NEIGHBOURHOOD.search(low) and (named or refers):
         return table_intent("relationships", what="neighbourhood")
-    if g.RELATIONSHIPS.search(low) and (named or refers):
+    if c.RELATIONSHIPS.search(low) and (named or refers):
         return table_intent("relationships")
+    if framing == "topic" and not value_kinds.kind_asked(t.low for t in reading.tokens):
+        phrase = phrase_of(reading)
+        if phrase:
+            return Intent("search", phrase=phrase, scope="table")
     valued = [m for m in tables if m.tables[0][0] != EXACT and m.text.lower() in value_kinds.VALUE_WORDS]
     if valued and len(valued) < len(tables):
         tables = [m for m in tables if m not in valued]
     in_tables = {i for m in tables for i in range(m.start, m.end)}
     kind = value_kinds.kind_asked(t.low for i, t in enumerate(reading.tokens) if i not in in_tables)
-    if kind and tables and (g.COLUMNS.search(low) or g.SEARCH.search(low) or g.KIND_ASKED.search(low)):
+    if kind and tables and (c.COLUMNS.search(low) or c.SEARCH.search(low) or c.KIND_ASKED.search(low)):
         return table_intent("column_kind", what=kind, phrase=kind_phrase(reading, tables))
     column = next((m for m in reading.mentions if m.column and not m.tables), None)
     if (
         column is not None
         and tables
-        and (g.STORED.search(low) or g.WHERE.search(low) or g.COLUMNS.search(low))
+        and (c.STORED.search(low) or c.WHERE.search(low) or c.COLUMNS.search(low))
     ):
         return table_intent("column_kind", phrase=column.text)
-    column_first = g.COLUMN_OF_TABLES.search(low) or g.COLUMN_FIRST.search(low)
-    asked_columns = g.COLUMNS.search(low) or g.VALUES.search(low) or g.STORED.search(low)
-    if column_first or (asked_columns and not named) or (kind and not named and g.KIND_ASKED.search(low)):
+    column_first = c.COLUMN_OF_TABLES.search(low) or c.COLUMN_FIRST.search(low)
+    asked_columns = c.COLUMNS.search(low) or c.VALUES.search(low) or c.STORED.search(low)
+    if column_first or (asked_columns and not named) or (kind and not named and c.KIND_ASKED.search(low)):
         return column_question(reading, low)
-    if g.FOLLOW_UP.search(low) and tables:
+    if c.FOLLOW_UP.search(low) and tables:
         return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
-    if g.TERM.search(low) and (term or not tables or vocab is None):
+    if c.TERM.search(low) and (term or not tables or vocab is None):
         phrase = term or phrase_of(reading)
         return Intent("term", phrase=phrase) if phrase else Intent("clarify", asked="term")
     if (
-        g.WHAT_IS.search(low)
+        c.WHAT_IS.search(low)
         and term
         and (not tables or tables[0].tables[0][0] != EXACT)
         and " a " in f" {low} "
     ):
         return Intent("term", phrase=term)
-    if g.SEARCH.search(low) and not (
-        named and g.DESCRIBE.search(low) and not g.SEARCH.search(low.replace("about", ""))
+    if c.SEARCH.search(low) and not (
+        named and c.DESCRIBE.search(low) and not c.SEARCH.search(low.replace("about", ""))
     ):
-        if (domain or area) and g.SCOPE_TABLE.search(low):
+        if (domain or area) and c.SCOPE_TABLE.search(low):
             return Intent("list", table_type=table_type, domain=domain, area=area)
         phrase = phrase_of(reading)
         if not phrase:
             return Intent("clarify", asked="search")
-        scope: SearchScope | None = "table" if g.SCOPE_TABLE.search(low) else None
+        scope: SearchScope | None = "table" if c.SCOPE_TABLE.search(low) else None
         return Intent("search", phrase=phrase, scope=scope)
     if (domain or area) and not tables:
         return Intent("list", table_type=table_type, domain=domain, area=area)
-    if g.LIST.search(low) and not tables:
+    if c.LIST.search(low) and not tables:
         return Intent("list", table_type=table_type)
     if table_type is not None and not tables:
         return Intent("list", table_type=table_type)
     if named:
         return table_intent("describe")
+    if framing == "describe" and (words := phrase_of(reading)) and len(words.split()) <= 2:
+        return Intent("describe", tables=(words.replace(" ", "_"),))
     if term:
         return Intent("term", phrase=term)
-    if g.WHAT_IS.search(low) and (words := phrase_of(reading)):
+    if c.WHAT_IS.search(low) and (words := phrase_of(reading)):
         return Intent("term", phrase=words)
     if refers:
         return Intent("clarify", asked=_asked(low))
@@ -239,7 +269,7 @@ def _without_loose_value_words(tables: list[Mention]) -> list[Mention]:
 
 
 def _asked(low: str) -> IntentKind:
-    for kind, pattern in (("owner", g.OWNER), ("lineage", g.LINEAGE), ("relationships", g.RELATIONSHIPS)):
+    for kind, pattern in (("owner", c.OWNER), ("lineage", c.LINEAGE), ("relationships", c.RELATIONSHIPS)):
         if pattern.search(low):
             return kind  # type: ignore[return-value]
     return "describe"

@@ -105,6 +105,21 @@ def _count(intent: Intent, results: Sequence[ToolResult]) -> Step:
     return Step(text)
 
 
+def _coverage(intent: Intent, results: Sequence[ToolResult]) -> Step:
+    """Coverage figures, then the tables lacking a description: the debt to pay first."""
+    if not results:
+        calls = (
+            ToolCall("documentation_coverage", {}),
+            ToolCall("find_tables_lacking", {"what": "description"}),
+        )
+        return Step(calls=calls)
+    coverage = results[0]
+    if not coverage.found:
+        return Step(answers.error_answer(intent, coverage.content))
+    lacking = results[1].content if len(results) > 1 and results[1].found else None
+    return Step(catalog_answers.coverage_answer(intent, coverage.content, lacking))
+
+
 def _column_kind(intent: Intent, results: Sequence[ToolResult]) -> Step:
     if intent.tables:
         if not results:
@@ -188,7 +203,7 @@ _SCRIPTS: dict[IntentKind, _Script] = {
         graph_answers.kind_answer,
     ),
     "lacking": _single("find_tables_lacking", lambda i: {"what": i.what}, catalog_answers.lacking_answer),
-    "coverage": _single("documentation_coverage", lambda _: {}, catalog_answers.coverage_answer),
+    "coverage": _coverage,
     "largest": _single("largest_tables", lambda _: {}, catalog_answers.largest_answer),
     "find_columns": _single("find_columns", lambda i: {"name": i.phrase}, steward_answers.columns_answer),
     "column_kind": _column_kind,

@@ -4,6 +4,7 @@ role, the tables an intent names (`it`, ambiguity), and the fallback for a quest
 from __future__ import annotations
 
 from ..catalog.words import singular
+from . import cues as c
 from . import grammar as g
 from . import value_kinds
 from .intent_model import Context, Intent, IntentKind
@@ -19,16 +20,16 @@ def fallback(reading: Reading, low: str) -> Intent:
     phrase = phrase_of(reading)
     if not phrase:
         return Intent("help")
-    if g.EXPLICIT_DESCRIBE.search(low) and len(phrase.split()) <= 2:
+    if c.EXPLICIT_DESCRIBE.search(low) and len(phrase.split()) <= 2:
         return Intent("describe", tables=(phrase.replace(" ", "_"),))
     column = next((m for m in reading.mentions if m.column), None)
     if column is not None:
         return Intent("find_columns", phrase=column.text)
-    if g.WHAT_IS.search(low) or any(m.term or m.domain or m.area or m.person for m in reading.mentions):
+    if c.WHAT_IS.search(low) or any(m.term or m.domain or m.area or m.person for m in reading.mentions):
         return Intent("help", phrase=phrase)
     words = [t for t in reading.tokens if not t.punct]
     bare = all(not t.filler for t in words)
-    if len(phrase.split()) <= 4 and (g.ASKING.search(low) or bare):
+    if len(phrase.split()) <= 4 and (c.ASKING.search(low) or bare):
         return Intent("search", phrase=phrase)
     return Intent("help", phrase=phrase)
 
@@ -65,7 +66,19 @@ def kind_compound(reading: Reading, mention: Mention) -> bool:
     if mention.tables[0][0] == EXACT or mention.start == 0 or mention.end - mention.start > 1:
         return False
     before = reading.tokens[mention.start - 1].low
+    if before in value_kinds.NOT_ALONE:
+        return False
     return before in value_kinds.VALUE_WORDS or before in value_kinds.VALUE_KINDS
+
+
+def value_words_only(mention: Mention) -> bool:
+    """A loose table match made only of kind-of-value words ("dates", "email addresses"): in a question
+    about where data is kept, it names the kind of value, not the table."""
+    if mention.tables[0][0] == EXACT or mention.mended:
+        return False
+    words = mention.text.lower().split()
+    valued = [w for w in words if w in value_kinds.VALUE_WORDS or w in value_kinds.VALUE_KINDS]
+    return bool(valued) and all(w in valued or w in ("number", "numbers") for w in words)
 
 
 def kind_phrase(reading: Reading, tables: list[Mention]) -> str:
@@ -122,13 +135,13 @@ def column_question(reading: Reading, low: str) -> Intent:
     phrase = column_phrase(reading)
     words = phrase.lower().split()
     kind = next((value_kinds.VALUE_WORDS[w] for w in words if w in value_kinds.VALUE_WORDS), None)
-    by_name = g.NAME_SEARCH.search(low) and len(words) == 1
+    by_name = c.NAME_SEARCH.search(low) and len(words) == 1
     named_column = any(m.column for m in reading.mentions if m.text.lower() == phrase.lower())
-    plural = any(w in value_kinds.VALUE_WORDS and w.endswith("s") and singular(w) != w for w in words)
-    if kind is not None and not by_name and (not named_column or plural or g.KIND_CUE.search(low)):
+    plural = any(w.endswith("s") and singular(w) != w for w in words)
+    if kind is not None and not by_name and (not named_column or plural or c.KIND_CUE.search(low)):
         return Intent("column_kind", what=kind, phrase=phrase)
     if not phrase:
         return Intent("clarify", asked="search")
-    if g.COLUMN_SEARCH.search(low) or g.NAME_SEARCH.search(low) or any(m.column for m in reading.mentions):
+    if c.COLUMN_SEARCH.search(low) or c.NAME_SEARCH.search(low) or any(m.column for m in reading.mentions):
         return Intent("find_columns", phrase=phrase)
     return Intent("search", phrase=phrase, scope="column")

@@ -67,8 +67,10 @@ def column_kind_answer(intent: Intent, results: Sequence[Result]) -> str:
         return f"I found no columns that look like they hold {intent.phrase or intent.what}."
     words = and_list([f"“{r.get('query')}”" for r in results if r.get("query")])
     how = f"names containing {words}" + (" and a fitting data type" if typed and types else "")
+    tables = len({c["table"] for c in columns})
     lines = [
-        f"{count(len(columns), 'column')} {_look(len(columns))} {intent.phrase or intent.what} ({how}):",
+        f"{count(len(columns), 'column')} in {count(tables, 'table')} {_look(len(columns))} "
+        f"{intent.phrase or intent.what} ({how}):",
         "",
     ]
     lines += [_column_line(c) for c in sorted(columns, key=lambda c: (c["table"], c["column"]))[:SHOWN]]

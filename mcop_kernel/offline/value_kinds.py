@@ -104,7 +104,7 @@ VALUE_WORDS: dict[str, str] = {
     **dict.fromkeys(("identifiers", "codes", "ids"), "identifier"),
     **dict.fromkeys(("free-text", "freetext", "prose"), "text"),
 }
-_NOT_ALONE = frozenset(
+NOT_ALONE = frozenset(
     ("when", "time", "times", "values", "mail", "link", "links", "counts", "text", "descriptions")
 )
 """Value words too common in other questions to make one a question about columns on their own."""
@@ -112,7 +112,7 @@ _NOT_ALONE = frozenset(
 
 def kind_asked(words: Iterable[str]) -> str | None:
     """The kind of value a question's own words (outside catalog names) ask columns for, if any."""
-    return next((VALUE_WORDS[w] for w in words if w in VALUE_WORDS and w not in _NOT_ALONE), None)
+    return next((VALUE_WORDS[w] for w in words if w in VALUE_WORDS and w not in NOT_ALONE), None)
 
 
 def matches(kind: str, column: str, data_type: str) -> bool:
