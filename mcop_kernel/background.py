@@ -10,8 +10,9 @@ import logging
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from .fold import Failure, Item
 from .protocol import FINAL_KINDS, Event, ProtocolError
 from .remote import ServerConnectionError
 from .secrets import redact
@@ -21,23 +22,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class Failure(NamedTuple):
-    """An answer that ended outside the session: refused, or the server could not be reached."""
-
-    message: str
-    code: str
-
-
-Item = Event | Failure
-
-
 class Backend(Protocol):
     """Where an Explorer's answers come from: a session in this process (`InProcess`) or on a Jupyter
     server (`remote.RemoteSession`). Used only on the runner's loop."""
 
     def ask(self, question: str) -> AsyncIterator[Event]: ...
 
-    def cancel(self) -> None: ...
+    def cancel(self) -> object: ...
 
     async def close(self) -> None: ...
 

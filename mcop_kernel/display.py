@@ -21,12 +21,10 @@ import math
 import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from .fold import AnswerSoFar, ToolCall
 from .protocol import Event
-
-if TYPE_CHECKING:
-    from .explorer import Answer, Progress, ToolCall
 
 MERMAID_MIME = "text/vnd.mermaid"
 UPDATE_INTERVAL = 0.05
@@ -126,7 +124,18 @@ def question_bundle(question: str) -> Bundle:
     return {"text/markdown": f"**Question:** {question}", "text/plain": f"Question: {question}"}
 
 
-def live_bundle(progress: Progress) -> Bundle:
+class Written(Protocol):
+    """What the final bundle shows of an answer (an `Explorer` `Answer`, or the answer so far)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def tools(self) -> list[ToolCall]: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+def live_bundle(progress: AnswerSoFar) -> Bundle:
     """The question, tool activity and the text so far, while the answer streams."""
     question = question_bundle(progress.question)
     return {
@@ -141,7 +150,7 @@ def live_bundle(progress: Progress) -> Bundle:
     }
 
 
-def answer_bundle(answer: Answer) -> Bundle:
+def answer_bundle(answer: Written) -> Bundle:
     """The finished answer: tool lines, the text as Markdown, and the error if it failed."""
     error_md = f"**Error:** {answer.error}" if answer.error else ""
     error_plain = f"Error: {answer.error}" if answer.error else ""
@@ -170,7 +179,7 @@ def diagram_bundle(source: str) -> Bundle:
 class View(Protocol):
     """Where one answer is shown while it streams."""
 
-    def show(self, event: Event | None, progress: Progress) -> None:
+    def show(self, event: Event | None, progress: AnswerSoFar) -> None:
         """Something arrived (`None`: a failure outside the session; `progress` has it)."""
 
     def due(self) -> float | None:
@@ -179,7 +188,7 @@ class View(Protocol):
     def flush(self) -> None:
         """Show what was held back."""
 
-    def finish(self, answer: Answer) -> None:
+    def finish(self, answer: AnswerSoFar) -> None:
         """Show the final answer."""
 
 
@@ -187,7 +196,7 @@ class NotebookView:
     """The cell's outputs (see the module docstring); updates are throttled to one per `interval`."""
 
     def __init__(self, question: str, interval: float = UPDATE_INTERVAL):
-        from IPython.display import display
+        from IPython.display import display  # in a notebook only: IPython takes long to import
 
         show: Callable[..., Any] = display
         self._display = show
@@ -195,11 +204,11 @@ class NotebookView:
         self._handle: Any = show(self._question, raw=True, display_id=True)
         self._interval = interval
         self._shown_at = -math.inf
-        self._pending: Progress | None = None
+        self._pending: AnswerSoFar | None = None
         self._changed = False
         self.updates = 0
 
-    def show(self, event: Event | None, progress: Progress) -> None:
+    def show(self, event: Event | None, progress: AnswerSoFar) -> None:
         self._pending = progress
         if self.due() == 0:
             self.flush()
@@ -215,7 +224,7 @@ class NotebookView:
             self._shown_at, self._pending, self._changed = time.monotonic(), None, True
             self.updates += 1
 
-    def finish(self, answer: Answer) -> None:
+    def finish(self, answer: AnswerSoFar) -> None:
         self._pending = None
         if self._changed and self._handle is not None:
             self._handle.update(self._question, raw=True)

@@ -22,11 +22,11 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic_ai.models import Model
 
-from .background import Backend, Failure, Inbox, InProcess, Item, Runner, produce
+from .background import Backend, Inbox, InProcess, Runner, produce
 from .catalog.base import Catalog
 from .config import DEFAULT_CATALOG, model_label, session_config
 from .display import (
@@ -37,7 +37,7 @@ from .display import (
     mermaid_fence,
     question_bundle,
 )
-from .protocol import AgentEvent, ErrorEvent, PartialEvent, ToolEvent, ToolStartEvent
+from .fold import AnswerSoFar, Failure, ToolCall
 from .registry import valid_session_id
 from .remote import CONNECT_TIMEOUT, RemoteSession, ServerAddress
 from .store import SessionStore, SQLiteStore
@@ -46,16 +46,6 @@ from .terminal import TextView
 CANCEL_GRACE = 5.0
 """Seconds an interrupted `ask()` waits for the cancelled answer's final message."""
 _POLL = 0.5
-
-
-class ToolCall(NamedTuple):
-    """A tool the agent called: name, arguments, and its result as JSON text ("" if it never returned).
-    Through a server the result is what every client receives: past 2,000 characters, a JSON summary
-    that says what it left out (`protocol.bounded_tool_content`); in process it is the whole result."""
-
-    name: str
-    args: dict[str, Any]
-    result: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +61,18 @@ class Answer:
     error: str | None = None
     error_code: str | None = None
     _shown_in: object = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, so_far: AnswerSoFar, shown_in: object = None) -> Answer:
+        return cls(
+            so_far.question,
+            so_far.text,
+            so_far.diagram,
+            list(so_far.tools),
+            so_far.error,
+            so_far.error_code,
+            shown_in,
+        )
 
     @property
     def ok(self) -> bool:
@@ -104,43 +106,6 @@ class Answer:
 
         show: Callable[..., object] = display
         show({"text/markdown": self._repr_markdown_(), "text/plain": repr(self)}, raw=True)
-
-
-class Progress:
-    """An answer as it arrives."""
-
-    def __init__(self, question: str):
-        self.question = question
-        self.text = ""
-        self.tools: list[ToolCall] = []
-        self.diagram: str | None = None
-        self.error: str | None = None
-        self.error_code: str | None = None
-        self.done = False
-        self._calls: dict[str, int] = {}
-
-    def add(self, item: Item) -> None:
-        match item:
-            case Failure(message=message, code=code) | ErrorEvent(content=message, code=code):
-                self.error, self.error_code, self.done = message, code, True
-            case PartialEvent(text=text):
-                self.text = text
-            case ToolStartEvent(tool_name=name, args=args, tool_call_id=call_id):
-                self._calls[call_id] = len(self.tools)
-                self.tools.append(ToolCall(name, args, ""))
-            case ToolEvent(tool_name=name, content=content, tool_call_id=call_id):
-                index = self._calls.pop(call_id, None)
-                if index is None:
-                    self.tools.append(ToolCall(name, {}, content))
-                else:
-                    self.tools[index] = self.tools[index]._replace(result=content)
-            case AgentEvent(content=content, diagram=diagram):
-                self.text, self.diagram, self.done = content, diagram, True
-
-    def answer(self, shown_in: object = None) -> Answer:
-        return Answer(
-            self.question, self.text, self.diagram, list(self.tools), self.error, self.error_code, shown_in
-        )
 
 
 # ---------------------------------------------------------------------------- the explorer
@@ -250,7 +215,7 @@ class Explorer:
         ready = threading.Event()
         inbox = Inbox(ready.set)
         producer = self._runner.submit(produce(self._runner.backend, question, inbox.put))
-        view, progress = _view(question, self.update_interval), Progress(question)
+        view, progress = _view(question, self.update_interval), AnswerSoFar(question)
         try:
             while not progress.done:
                 delay = _take(inbox, progress, view, producer)
@@ -266,9 +231,8 @@ class Explorer:
                 _take(inbox, progress, view, producer)
             _give_up(progress, view)
             raise
-        answer = progress.answer(_cell())
-        view.finish(answer)
-        return answer
+        view.finish(progress)
+        return Answer.of(progress, _cell())
 
     async def ask_async(self, question: str) -> Answer:
         """`ask()` for async code (a cell with top-level `await`, a Jupyter server extension, a test):
@@ -277,7 +241,7 @@ class Explorer:
         ready = asyncio.Event()
         inbox = Inbox(lambda: loop.call_soon_threadsafe(ready.set))
         producer = self._runner.submit(produce(self._runner.backend, question, inbox.put))
-        view, progress = _view(question, self.update_interval), Progress(question)
+        view, progress = _view(question, self.update_interval), AnswerSoFar(question)
         try:
             while not progress.done:
                 delay = _take(inbox, progress, view, producer)
@@ -289,13 +253,12 @@ class Explorer:
             self._runner.call(self._runner.backend.cancel)
             _give_up(progress, view)
             raise
-        answer = progress.answer(_cell())
-        view.finish(answer)
-        return answer
+        view.finish(progress)
+        return Answer.of(progress, _cell())
 
 
 def _take(
-    inbox: Inbox, progress: Progress, view: View, producer: concurrent.futures.Future[None]
+    inbox: Inbox, progress: AnswerSoFar, view: View, producer: concurrent.futures.Future[None]
 ) -> float | None:
     """Show what arrived; returns how long to wait for more (None: the answer is done)."""
     while inbox.items and not progress.done:
@@ -315,12 +278,12 @@ def _take(
     return _POLL if delay is None else min(delay, _POLL)
 
 
-def _give_up(progress: Progress, view: View) -> None:
+def _give_up(progress: AnswerSoFar, view: View) -> None:
     """End an interrupted answer's view: as cancelled, unless its final message came in time."""
     if not progress.done:
         progress.add(Failure("Answer cancelled.", "cancelled"))
         view.show(None, progress)
-    view.finish(progress.answer(_cell()))
+    view.finish(progress)
 
 
 def _shell() -> Any:

@@ -23,13 +23,12 @@ from tornado.websocket import (
 )
 
 from .errors import OneLineError
+from .fold import AnswerSoFar
 from .protocol import (
-    FINAL_KINDS,
     AgentEvent,
     ErrorCode,
     ErrorEvent,
     Event,
-    PartialEvent,
     ToolEvent,
     ToolStartEvent,
     UserEvent,
@@ -73,14 +72,13 @@ class ServerAddress:
         return urlunsplit((scheme, parts.netloc, path, urlencode(query), ""))
 
 
-def to_event(message: dict[str, Any], text: str) -> Event | None:
-    """A v2 message as an event (`text` is the answer so far, for partials); None for unknown ones."""
+def to_event(message: dict[str, Any], so_far: AnswerSoFar) -> Event | None:
+    """A v2 message as an event (a partial continues the answer so far); None for unknown ones."""
     kind, content = message.get("type"), message.get("content", "")
     if kind == "user":
         return UserEvent(str(content))
     if kind == "agent_partial":
-        delta = str(message.get("delta", ""))
-        return PartialEvent(delta, text + delta)
+        return so_far.continued(str(message.get("delta", "")))
     if kind == "tool_start":
         args = message.get("args")
         return ToolStartEvent(
@@ -162,7 +160,7 @@ class RemoteSession:
             self._ws = None
             ws = await self.connect()
             await ws.write_message(json.dumps({"content": question}, ensure_ascii=False))
-        started, text = False, ""
+        started, so_far = False, AnswerSoFar(question)
         while True:
             message = await self._receive(ws)
             numbered = isinstance(message.get("seq"), int)
@@ -171,19 +169,18 @@ class RemoteSession:
             if not started:  # skip the end of an answer in flight, as the server sends it on connect
                 started = message.get("type") == "user" and message.get("content") == question
                 if not started and message.get("type") == "error" and not numbered:
-                    yield to_event(message, text) or ErrorEvent("The server refused the question.")
+                    yield to_event(message, so_far) or ErrorEvent("The server refused the question.")
                     return  # our question was refused (the queue is full, ...)
                 if not started:
                     continue
             elif not numbered:
                 continue  # a refused cancel: the answer goes on
-            event = to_event(message, text)
+            event = to_event(message, so_far)
             if event is None:
                 continue
-            if isinstance(event, PartialEvent):
-                text = event.text
+            so_far.add(event)
             yield event
-            if event.kind in FINAL_KINDS:
+            if so_far.done:
                 return
 
     async def _receive(self, ws: WebSocketClientConnection) -> dict[str, Any]:

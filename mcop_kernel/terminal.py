@@ -15,10 +15,10 @@ from rich.live import Live
 from rich.markdown import Markdown
 
 from .display import call_text, diagram_summary, mermaid_fence, result_summary
+from .fold import AnswerSoFar
 from .protocol import AgentEvent, ErrorEvent, Event, PartialEvent, ToolEvent, ToolStartEvent
 
 if TYPE_CHECKING:
-    from .explorer import Answer, Progress
     from .session import ExplorerSession
 
 REFRESHES_PER_SECOND = 8
@@ -166,20 +166,19 @@ class Printer:
 
 async def answer(session: ExplorerSession, question: str, printer: Printer) -> AgentEvent | ErrorEvent:
     """Ask, show the answer as it streams (Ctrl-C cancels it) and return its final event."""
-    final: AgentEvent | ErrorEvent = ErrorEvent("No answer.", "internal_error")
+    so_far = AnswerSoFar(question)
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, session.cancel)
     try:
         async for event in session.ask(question):
             printer.show(event)
-            if isinstance(event, AgentEvent | ErrorEvent):
-                final = event
+            so_far.add(event)
     finally:
         printer.end()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
-    return final
+    return so_far.final or ErrorEvent("No answer.", "internal_error")
 
 
 class TextView:
@@ -190,7 +189,7 @@ class TextView:
         self._out = out or sys.stdout
         self._printer = Printer(self._out, err or sys.stderr)
 
-    def show(self, event: Event | None, progress: Progress) -> None:
+    def show(self, event: Event | None, progress: AnswerSoFar) -> None:
         if event is None and progress.error:
             event = ErrorEvent(progress.error)
         if event is not None:
@@ -202,7 +201,7 @@ class TextView:
     def flush(self) -> None:
         pass
 
-    def finish(self, answer: Answer) -> None:
+    def finish(self, answer: AnswerSoFar) -> None:
         self._printer.end()
         if answer.diagram:
             self._out.write(f"\n{mermaid_fence(answer.diagram)}\n")

@@ -11,11 +11,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from ..background import Failure, Item
+from ..background import produce
 from ..display import UPDATE_INTERVAL, Bundle, answer_bundle, diagram_bundle, live_bundle, question_bundle
-from ..explorer import Answer, Progress
-from ..protocol import FINAL_KINDS, ProtocolError
-from ..secrets import redact
+from ..explorer import Answer
+from ..fold import AnswerSoFar, Item
 from ..session import ExplorerSession
 from .cells import CellError, ename_for
 
@@ -68,23 +67,6 @@ class Interrupt:
             self.session.cancel()
 
 
-async def _produce(session: ExplorerSession, question: str, queue: asyncio.Queue[Item]) -> None:
-    """The answer's events, always ending with one final item."""
-    final = False
-    try:
-        async for event in session.ask(question):
-            queue.put_nowait(event)
-            final = final or event.kind in FINAL_KINDS
-        if not final:
-            queue.put_nowait(Failure("The answer ended without a result.", "internal_error"))
-    except ProtocolError as refusal:
-        queue.put_nowait(Failure(refusal.message, refusal.code))
-    except Exception as exc:
-        queue.put_nowait(
-            Failure(f"Unexpected error: {redact(str(exc) or type(exc).__name__)}", "internal_error")
-        )
-
-
 async def answer_into(
     session: ExplorerSession,
     question: str,
@@ -99,10 +81,10 @@ async def answer_into(
     display_id = uuid.uuid4().hex
     question_shown = question_bundle(question)
     outputs.display(question_shown, display_id)
-    progress = Progress(question)
+    progress = AnswerSoFar(question)
     queue: asyncio.Queue[Item] = asyncio.Queue()
     interrupt.session = session
-    producer = asyncio.create_task(_produce(session, question, queue))
+    producer = asyncio.create_task(produce(session, question, queue.put_nowait))
     shown_at, pending, updated = -float("inf"), False, False
     try:
         while not progress.done:
@@ -126,7 +108,7 @@ async def answer_into(
         interrupt.session = None
     if updated:
         outputs.update(question_shown, display_id)
-    return progress.answer()
+    return Answer.of(progress)
 
 
 def show_answer(answer: Answer, outputs: CellOutputs, execution_count: int) -> None:
