@@ -153,22 +153,11 @@ class SQLStore:
 
     # ------------------------------------------------------------------ reading
 
-    def _where(self, table: sa.Table, user: str, session_id: str) -> sa.ColumnElement[bool]:
-        return sa.and_(table.c.user == user, table.c.session_id == session_id)
-
-    def _load(self, conn: sa.Connection, user: str, session_id: str) -> SavedSession:
-        row = conn.execute(
-            sa.select(SESSIONS.c.history, SESSIONS.c.last_seq, SESSIONS.c.version).where(
-                self._where(SESSIONS, user, session_id)
-            )
-        ).first()
+    def _load(self, conn: sa.Connection, key: dict[str, Any]) -> SavedSession:
+        row = conn.execute(_SESSION_ROW, key).first()
         if row is None:
             return SavedSession()
-        rows = conn.execute(
-            sa.select(EXCHANGES.c.data, EXCHANGES.c.messages, EXCHANGES.c.unfinished)
-            .where(self._where(EXCHANGES, user, session_id))
-            .order_by(EXCHANGES.c.position)
-        ).all()
+        rows = conn.execute(_EXCHANGE_ROWS, key).all()
         history = list(ModelMessagesTypeAdapter.validate_json(row.history))
         for item in rows:
             if item.messages:
@@ -178,57 +167,38 @@ class SQLStore:
 
     def load(self, user: str, session_id: str) -> SavedSession:
         with self._transaction("read a session") as conn:
-            return self._load(conn, user, session_id)
+            return self._load(conn, {"k_user": user, "k_session": session_id})
 
     # ------------------------------------------------------------------ writing
 
-    def _lock(self, conn: sa.Connection, user: str, session_id: str) -> int:
+    def _lock(self, conn: sa.Connection, key: dict[str, Any]) -> int:
         """Make sure the session has its row and lock it for this transaction; its version."""
-        values = {
-            "user": user, "session_id": session_id, "history": _EMPTY,
-            "last_seq": 0, "version": 0, "updated_at": _now(),
-        }  # fmt: skip
-        dialect = conn.dialect.name
-        insert: Any = postgresql.insert(SESSIONS) if dialect == "postgresql" else sqlite.insert(SESSIONS)
-        if dialect in ("postgresql", "sqlite"):
-            conn.execute(insert.values(**values).on_conflict_do_nothing())
-        elif (
-            conn.execute(sa.select(SESSIONS.c.version).where(self._where(SESSIONS, user, session_id))).first()
-            is None
-        ):
-            conn.execute(SESSIONS.insert().values(**values))
-        version = conn.execute(
-            sa.select(SESSIONS.c.version).where(self._where(SESSIONS, user, session_id)).with_for_update()
-        ).scalar_one()
-        return int(version)
+        if conn.execute(_LOCK, key).first() is None:
+            insert = _INSERT_SESSION.get(conn.dialect.name, SESSIONS.insert())
+            values = {"user": key["k_user"], "session_id": key["k_session"], "history": _EMPTY}
+            conn.execute(insert, values | {"last_seq": 0, "version": 0, "updated_at": _now()})
+        return int(conn.execute(_LOCK, key).scalar_one())
 
-    def _next_position(self, conn: sa.Connection, user: str, session_id: str) -> int:
-        last = conn.execute(
-            sa.select(sa.func.max(EXCHANGES.c.position)).where(self._where(EXCHANGES, user, session_id))
-        ).scalar()
+    def _next_position(self, conn: sa.Connection, key: dict[str, Any]) -> int:
+        last = conn.execute(_LAST_POSITION, key).scalar()
         return 0 if last is None else int(last) + 1
 
     def begin(self, user: str, session_id: str, exchange: Exchange, known_version: int) -> Begun:
+        key = {"k_user": user, "k_session": session_id}
         with self._transaction("journal a question") as conn:
-            version = self._lock(conn, user, session_id)
-            reloaded = self._load(conn, user, session_id) if version != known_version else None
-            position = self._next_position(conn, user, session_id)
+            version = self._lock(conn, key)
+            reloaded = self._load(conn, key) if version != known_version else None
+            position = self._next_position(conn, key)
+            row = {"user": user, "session_id": session_id, "position": position}
             conn.execute(
-                EXCHANGES.insert().values(
-                    user=user, session_id=session_id, position=position,
-                    data=_data(exchange), messages=None, unfinished=True,
-                )
-            )  # fmt: skip
+                EXCHANGES.insert(), row | {"data": _data(exchange), "messages": None, "unfinished": True}
+            )
             return Begun(position, reloaded)
 
     def journal(self, user: str, session_id: str, position: int, exchange: Exchange) -> None:
+        key = {"k_user": user, "k_session": session_id, "k_position": position}
         with self._transaction("journal an answer") as conn:
-            conn.execute(
-                EXCHANGES.update()
-                .where(self._where(EXCHANGES, user, session_id), EXCHANGES.c.position == position)
-                .where(EXCHANGES.c.unfinished.is_(True))
-                .values(data=_data(exchange))
-            )
+            conn.execute(_JOURNAL, key | {"data": _data(exchange)})
 
     def save(
         self,
@@ -240,28 +210,61 @@ class SQLStore:
         position: int | None = None,
     ) -> int:
         blob = ModelMessagesTypeAdapter.dump_json(messages) if messages else None
+        key: dict[str, Any] = {"k_user": user, "k_session": session_id}
+        values = {"data": _data(exchange), "messages": blob, "unfinished": False}
         with self._transaction("save an answer") as conn:
-            version = self._lock(conn, user, session_id) + 1
-            values = {"data": _data(exchange), "messages": blob, "unfinished": False}
+            version = self._lock(conn, key) + 1
             done = 0
             if position is not None:
-                done = conn.execute(
-                    EXCHANGES.update()
-                    .where(self._where(EXCHANGES, user, session_id), EXCHANGES.c.position == position)
-                    .values(**values)
-                ).rowcount
+                done = conn.execute(_FINISH, key | values | {"k_position": position}).rowcount
             if not done:  # appended, or its journal row is gone
-                position = self._next_position(conn, user, session_id)
-                conn.execute(
-                    EXCHANGES.insert().values(user=user, session_id=session_id, position=position, **values)
-                )
-            conn.execute(
-                SESSIONS.update()
-                .where(self._where(SESSIONS, user, session_id))
-                .values(
-                    version=version,
-                    last_seq=sa.case((SESSIONS.c.last_seq > last_seq, SESSIONS.c.last_seq), else_=last_seq),
-                    updated_at=_now(),
-                )
-            )
+                row = {"user": user, "session_id": session_id, "position": self._next_position(conn, key)}
+                conn.execute(EXCHANGES.insert(), row | values)
+            update = {"version": version, "k_seq": last_seq, "updated_at": _now()}
+            conn.execute(_SAVED, key | update)
             return version
+
+
+def _key(table: sa.Table, *, position: bool = False) -> sa.ColumnElement[bool]:
+    where = [table.c.user == sa.bindparam("k_user"), table.c.session_id == sa.bindparam("k_session")]
+    if position:
+        where.append(table.c.position == sa.bindparam("k_position"))
+    return sa.and_(*where)
+
+
+# Statements built once (building one costs more than running it on SQLite).
+_SESSION_ROW = sa.select(SESSIONS.c.history, SESSIONS.c.last_seq, SESSIONS.c.version).where(_key(SESSIONS))
+_EXCHANGE_ROWS = (
+    sa.select(EXCHANGES.c.data, EXCHANGES.c.messages, EXCHANGES.c.unfinished)
+    .where(_key(EXCHANGES))
+    .order_by(EXCHANGES.c.position)
+)
+_LOCK = sa.select(SESSIONS.c.version).where(_key(SESSIONS)).with_for_update()
+_INSERT_SESSION: dict[str, Any] = {
+    "postgresql": postgresql.insert(SESSIONS).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(SESSIONS).on_conflict_do_nothing(),
+}
+_LAST_POSITION = sa.select(sa.func.max(EXCHANGES.c.position)).where(_key(EXCHANGES))
+_JOURNAL = (
+    EXCHANGES.update()
+    .where(_key(EXCHANGES, position=True), EXCHANGES.c.unfinished.is_(True))
+    .values(data=sa.bindparam("data"))
+)
+_FINISH = (
+    EXCHANGES.update()
+    .where(_key(EXCHANGES, position=True))
+    .values(
+        data=sa.bindparam("data"), messages=sa.bindparam("messages"), unfinished=sa.bindparam("unfinished")
+    )
+)
+_SAVED = (
+    SESSIONS.update()
+    .where(_key(SESSIONS))
+    .values(
+        version=sa.bindparam("version"),
+        last_seq=sa.case(
+            (SESSIONS.c.last_seq > sa.bindparam("k_seq"), SESSIONS.c.last_seq), else_=sa.bindparam("k_seq")
+        ),
+        updated_at=sa.bindparam("updated_at"),
+    )
+)

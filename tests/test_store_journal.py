@@ -41,7 +41,7 @@ async def exchanges(server: ServerProcess, session_id: str) -> list[dict[str, An
 async def test_a_killed_server_keeps_the_question_and_the_text_so_far(tmp_path: Path) -> None:
     store = f"--MCOPExtension.store_path={tmp_path / 'sessions.sqlite'}"
     async with ServerProcess.start(tmp_path, *SETTINGS, store, timeout=120) as server:
-        seen = await stream_then_stop(server, "killed", signal.SIGKILL, words=60)
+        seen = await stream_then_stop(server, "killed", signal.SIGKILL, words=120)
     async with ServerProcess.start(tmp_path, *SETTINGS, store, timeout=120) as server:
         [kept] = await exchanges(server, "killed")
         ws = await server.websocket("mcop/ws/killed")

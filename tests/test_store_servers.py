@@ -4,7 +4,9 @@ context, and the password shows nowhere."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import pytest
 from postgres import running_postgres
 from server_process import ServerProcess
 from test_store_sql import CONVERSATION, prompts
-from ws_client import ask
+from ws_client import ask, receive
 
 from mcop_kernel.store import open_store
 
@@ -101,3 +103,30 @@ async def test_a_password_in_the_store_url_is_masked_in_info_and_the_log(tmp_pat
             ws.close()
     assert info["ready"] is True and info["store"]["url"] == pg.url(password="***")
     assert pg.password not in json.dumps(info) and pg.password not in (tmp_path / "server.log").read_text()
+
+
+async def test_a_store_that_goes_away_gives_clear_errors_and_the_server_keeps_serving(tmp_path: Path) -> None:
+    with running_postgres() as pg:
+        setting = f"--MCOPExtension.store_url={pg.url()}"
+        async with ServerProcess.start(tmp_path, *SETTINGS, setting, timeout=120) as server:
+            ws = await server.websocket("mcop/ws/before?protocol=2")
+            assert (await ask(ws, "Describe the supplier table", timeout=60))[-1]["type"] == "agent"
+            pg.stop()
+            started = time.monotonic()
+            answer = await ask(ws, "Who owns it?", timeout=60)
+            notice = await receive(ws, timeout=60)
+            transcript = await server.fetch("mcop/api/sessions/before/transcript")
+            fresh = await server.websocket("mcop/ws/fresh")
+            refused = await asyncio.wait_for(fresh.read_message(), 60)
+            info = await server.fetch("mcop/api/info")
+            took = time.monotonic() - started
+            ws.close()
+            fresh.close()
+    assert answer[-1]["type"] == "agent" and "get_owner" in [m.get("tool_name") for m in answer]
+    assert notice["type"] == "error" and notice["code"] == "not_saved"
+    assert "could not be saved" in notice["content"] and pg.password not in notice["content"]
+    assert transcript.code == 503 and b"session store" in transcript.body
+    assert refused is None and fresh.close_code == 1011  # a session that cannot be read is closed, not hung
+    assert info.code == 200
+    assert took < 60
+    assert pg.password not in (tmp_path / "server.log").read_text()
