@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
 from .fold import Failure, Item
+from .local_sessions import local_sessions
 from .protocol import FINAL_KINDS, Event, ProtocolError
 from .remote import ServerConnectionError
 from .secrets import redact
@@ -42,7 +43,7 @@ class InProcess:
 
     async def ask(self, question: str) -> AsyncIterator[Event]:
         if self._session is None:
-            self._session = await ExplorerSession.open(self.session_id, self.config)
+            self._session = await local_sessions.open(self.session_id, lambda: self.config)
         async for event in self._session.ask(question):
             yield event
 
@@ -52,7 +53,7 @@ class InProcess:
 
     async def close(self) -> None:
         if self._session is not None:
-            await self._session.close()
+            await local_sessions.close(self._session)
 
 
 class Runner:

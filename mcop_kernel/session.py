@@ -179,6 +179,10 @@ class ExplorerSession:
             return self._delivered
         return min(self._delivered, self._answer_start - 1)
 
+    def transcript_end(self) -> int:
+        """The last event `transcript` covers: just before the answer in flight, else the last one."""
+        return self.last_seq if self._answer_start is None else self._answer_start - 1
+
     def events_since(self, seq: int) -> list[Logged]:
         """Logged events after `seq`, partials coalesced (answers finished long ago are no longer
         there)."""

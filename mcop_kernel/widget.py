@@ -19,7 +19,6 @@ import json
 import logging
 import secrets
 from collections import deque
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
@@ -30,9 +29,9 @@ from pydantic_ai.models import Model
 from .catalog.base import Catalog
 from .config import model_label, resolve_model, session_config
 from .connection import ConnectionSettings, StreamConnection
-from .protocol import FINAL_KINDS, UserEvent
+from .local_sessions import local_sessions
 from .registry import valid_session_id
-from .session import ExplorerSession, SessionConfig
+from .session import SessionConfig
 
 log = logging.getLogger(__name__)
 
@@ -166,12 +165,12 @@ class ChatWidget(anywidget.AnyWidget):
     async def _attach(self, view: str) -> StreamConnection | None:
         """Send the view the session's history, then follow the session from where it ends."""
         try:
-            session = await open_kernel_session(self.session_id, self._session_config)
+            session = await local_sessions.open(self.session_id, self._session_config)
         except Exception as exc:
             log.warning("ChatWidget %s cannot run a session in the kernel: %s", self.session_id, exc)
             self._post(FailureMessage(kind="failed", view=view, content=str(exc)))
             return None
-        after = history_point(session)  # no await between this and the transcript below
+        after = session.transcript_end()  # no await between this and the transcript below
         exchanges = [dataclasses.asdict(exchange) for exchange in session.transcript]
         self._post(
             HistoryMessage(
@@ -212,43 +211,7 @@ class ChatWidget(anywidget.AnyWidget):
         super().close()
 
 
-# ---------------------------------------------------------------------- sessions run in this kernel
-
-_kernel_sessions: dict[str, ExplorerSession] = {}
-_opening: dict[str, asyncio.Task[ExplorerSession]] = {}
-
-
-async def open_kernel_session(session_id: str, config: Callable[[], SessionConfig]) -> ExplorerSession:
-    """This kernel's session `session_id`, opened with `config()` (a SessionConfig) the first time."""
-    if session_id in _kernel_sessions:
-        return _kernel_sessions[session_id]
-    if session_id not in _opening:
-        _opening[session_id] = asyncio.ensure_future(_open(session_id, config))
-    try:
-        session = await asyncio.shield(_opening[session_id])
-    finally:
-        _opening.pop(session_id, None)
-    return _kernel_sessions.setdefault(session_id, session)
-
-
-async def _open(session_id: str, config: Callable[[], SessionConfig]) -> ExplorerSession:
-    return await ExplorerSession.open(session_id, config())
-
-
-def history_point(session: ExplorerSession) -> int:
-    """The last event the session's transcript covers: just before the answer in flight if one is
-    running (its events are followed live), else the session's last event."""
-    for item in reversed(session.events_since(0)):
-        if item.event.kind in FINAL_KINDS:
-            break
-        if isinstance(item.event, UserEvent):
-            return item.seq - 1
-    return session.last_seq
-
-
 async def close_kernel_sessions() -> None:
     """End every session this kernel runs: answers in flight end with an error message, widgets'
     views stop following."""
-    sessions = list(_kernel_sessions.values())
-    _kernel_sessions.clear()
-    await asyncio.gather(*(session.close() for session in sessions), return_exceptions=True)
+    await local_sessions.close_all()

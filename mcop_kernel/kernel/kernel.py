@@ -19,6 +19,7 @@ from ipykernel.kernelbase import Kernel
 from ..catalog.base import Catalog
 from ..config import model_label, session_config
 from ..errors import ConfigError
+from ..local_sessions import local_sessions
 from ..registry import valid_session_id
 from ..session import ExplorerSession, SessionConfig
 from ..store import MemoryStore, SessionStore, SQLiteStore, default_store_path
@@ -111,13 +112,14 @@ class MCOPKernel(Kernel):
         if self._config is None:
             self._config = await self._configure(self.model, self.catalog_spec, self.timeout)
         if self._session is None:
-            self._session = await ExplorerSession.open(self.session_id, self._config)
+            config = self._config
+            self._session = await local_sessions.open(self.session_id, lambda: config)
         return self._session
 
     async def _close_session(self) -> None:
         if self._session is not None:
             session, self._session = self._session, None
-            await session.close()
+            await local_sessions.close(session)
 
     # ------------------------------------------------------------------ execute
 
