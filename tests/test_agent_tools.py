@@ -58,7 +58,7 @@ CONTRACT: dict[str, tuple[set[str], set[str]]] = {
         },
     ),
     "find_relationships_of_kind": ({"kind", "limit"}, {"kind", "relationships", "tables", "count"}),
-    "find_columns": ({"name", "limit"}, {"query", "columns", "count", "tables"}),
+    "find_columns": ({"name", "limit", "kind"}, {"query", "columns", "count", "tables"}),
     "largest_tables": ({"limit"}, {"tables", "known", "total"}),
     "assets_of_person": ({"person", "limit"}, {"person", "owns", "stewards", "terms"}),
     "impact_analysis": (

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from .base import CatalogLookupError
 from .models import GlossaryTerm, TableSummary, TableType
 from .search import SearchIndex
-from .words import _NOISE, _TYPE_HINTS, _cores, derive_prefixes, key, singular, words
+from .words import _NOISE, _TYPE_HINTS, _cores, conventions_of, derive_prefixes, key, singular, words
 
 __all__ = ["SearchIndex", "TableResolver", "TermResolver", "derive_prefixes", "key", "singular", "words"]
 
@@ -43,6 +43,7 @@ class TableResolver:
     def __init__(self, tables: Iterable[TableSummary], terms: Iterable[GlossaryTerm] = ()) -> None:
         tables = list(tables)
         self.prefixes = derive_prefixes(t.name for t in tables)
+        conventions = conventions_of(tables)
         self._names: dict[str, TableSummary] = {}
         self._lower: dict[str, list[str]] = defaultdict(list)
         self._keys: dict[str, list[str]] = defaultdict(list)
@@ -64,6 +65,17 @@ class TableResolver:
                         known = index[form].get(name)
                         index[form][name] = depth if known is None else min(known, depth)
                     deepest = core if text == name else deepest
+            loose = conventions.loose(name)
+            label = conventions.label_of(name)
+            if label or loose != (
+                name.lower(),
+            ):  # the app label dropped, the area's ending, words run together
+                form = "_".join(singular(w) for w in loose)
+                depth = len(label.split("_")) if label else 0
+                for index, core in ((self._cores, form), (self._squashed, form.replace("_", ""))):
+                    known = index[core].get(name)
+                    index[core][name] = depth if known is None else min(known, depth)
+                deepest = form
             table_words = set(deepest.split("_")) | set(words(table.display_name))
             for word in table_words:
                 self._words[word].add(name)

@@ -15,7 +15,14 @@ from .words import _WORD, _cores, _tokens, derive_prefixes, key
 Kind = Literal["table", "column", "term"]
 _KIND_ORDER: dict[Kind, int] = {"table": 0, "term": 1, "column": 2}
 _TABLE_BONUS: dict[str, float] = {"FACT": 8, "DIMENSION": 8, "VIEW": 6, "TABLE": 6, "STAGING": 4, "SOURCE": 2}
-EXACT, SYNONYM, PREFIX, WORDS, DESCRIPTION = 100.0, 90.0, 75.0, 60.0, 30.0
+EXACT, SYNONYM, PREFIX, WORDS, INSIDE, DESCRIPTION = 100.0, 90.0, 75.0, 60.0, 55.0, 30.0
+"""How an entry holds the query, best first: its name, a synonym, the start of its name, its name's
+words, words run together inside its name (`customfield` in `ticketcustomfieldvalue`), its description."""
+NAMED = 20.0
+"""A table or term whose name holds the query ranks above the columns that do: "where is X" asks for
+tables first."""
+INSIDE_MIN = 4
+"""A query word shorter than this is found only as a whole name word, never inside a longer one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,8 @@ class _Digest:
     text: str
     text_words: frozenset[str]
     haystack: str
+    letters: str
+    """The names' letters with separators dropped, for words run together inside them."""
 
     @classmethod
     def of(
@@ -44,6 +53,9 @@ class _Digest:
             text=about.lower(),
             text_words=text_words,
             haystack=" ".join((*keys, *(k for k, _ in synonym_keys), about.lower(), *text_words)),
+            letters=" ".join(
+                (*(k.replace("_", "") for k in keys), *(n.lower().replace("_", "") for n in names))
+            ),
         )
 
     def score(self, probe: str, probe_words: list[str], phrase: str) -> float:
@@ -57,6 +69,8 @@ class _Digest:
             return PREFIX
         if all(w in self.words for w in probe_words):
             return WORDS
+        if all(len(w) >= INSIDE_MIN and w in self.letters for w in probe_words):
+            return INSIDE
         if phrase in self.text or all(w in self.text_words for w in probe_words):
             return DESCRIPTION
         return 0.0
@@ -174,7 +188,13 @@ class SearchIndex:
             if base:
                 for position in self._members[i][:limit]:
                     entry = self._entries[position]
-                    rank = (-(base + entry.bonus), _KIND_ORDER[entry.kind], entry.name, entry.table or "")
+                    named = NAMED if entry.kind != "column" and base > DESCRIPTION else 0.0
+                    rank = (
+                        -(base + entry.bonus + named),
+                        _KIND_ORDER[entry.kind],
+                        entry.name,
+                        entry.table or "",
+                    )
                     scored.append((*rank, position))
         best = heapq.nsmallest(limit, scored)
         return [self._entries[position].hit(-score, probe) for score, *_, position in best]

@@ -15,6 +15,7 @@ from .base import CatalogLookupError
 from .models import Person, Relationship, Table
 from .resolve import key
 from .snapshot import CatalogSnapshot, MetadataKind
+from .words import conventions_of
 
 Lack = Literal["foreign_keys", "owner", "steward", "description", "primary_key", "terms"]
 RelationshipKind = Literal["optional", "one-to-one", "self-referencing", "many-to-many"]
@@ -37,10 +38,11 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _CAMEL.findall(name))
 
 
-def _first_area(name: str) -> str | None:
-    """The name-prefix area (an app label, a kind prefix) of a table name with two or more words."""
-    parts = [p for p in re.split(r"[^0-9A-Za-z]+", name) if p]
-    return parts[0].lower() if len(parts) > 1 else None
+def _areas_of(label: str) -> list[str]:
+    """A table's name-prefix areas, widest first: its app label and the shorter prefixes within it
+    (`django_ledger` -> django, django_ledger)."""
+    parts = label.split("_") if label else []
+    return ["_".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
 @dataclass
@@ -70,12 +72,17 @@ class StewardIndex:
         self.groups: dict[str, dict[str, list[str]]] = {"domain": {}, "schema": {}, "system": {}, "area": {}}
         self.labels: dict[str, dict[str, str]] = {kind: {} for kind in self.groups}
         keys: dict[str, str] = {}
+        self.conventions = conventions_of(snapshot.tables)
+        self.own_area: Counter[str] = Counter()
+        """App label -> how many tables it is the label of (each table counted once, in its own)."""
         for table in self.ordered:
+            label = self.conventions.label_of(table.name)
+            self.own_area[label] += 1
             for kind, value in (
                 ("domain", table.domain),
                 ("schema", table.schema_name),
                 ("system", table.system),
-                ("area", _first_area(table.name)),
+                *(("area", area) for area in _areas_of(label)),
             ):
                 if value:
                     keyed = keys.get(value)
@@ -83,6 +90,9 @@ class StewardIndex:
                         keyed = keys[value] = key(value)
                     self.groups[kind].setdefault(keyed, []).append(table.name)
                     self.labels[kind].setdefault(keyed, value)
+        self.area_tails: dict[str, str] = _tails(self.labels["area"])
+        """The last words of a multi-word app label, where only one label ends so (`ledger` ->
+        `django_ledger`): what a steward calls the area."""
         self.columns: dict[str, list[str]] = defaultdict(list)
         """Column name -> the tables that have a column of that name, in listing order."""
         for table in self.ordered:
@@ -143,6 +153,18 @@ class StewardIndex:
         return {"unknown": missing, "note": f"This catalog records no {said.replace('_', ' ')}."}
 
 
+def _tails(labels: dict[str, str]) -> dict[str, str]:
+    """Keys of each multi-word label's trailing words -> the label's key, where no other label shares them."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for keyed in labels:
+        parts = keyed.split("_")
+        for start in range(1, len(parts)):
+            found["_".join(parts[start:])].add(keyed)
+    return {
+        tail: next(iter(owners)) for tail, owners in found.items() if len(owners) == 1 and tail not in labels
+    }
+
+
 def _recorded(snapshot: CatalogSnapshot) -> frozenset[MetadataKind]:
     """The kinds of metadata present in a snapshot that does not say what its source records."""
     tables = snapshot.tables
@@ -197,7 +219,13 @@ def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any
 
     def grouped(kind: str, minimum: int = 1) -> list[tuple[int, str]]:
         counted = [(-len(names), index.labels[kind][k]) for k, names in index.groups[kind].items()]
+        if kind == "area":  # app labels, not the wider prefixes that hold mostly one of them
+            counted = [c for c in counted if _is_app(index, c[1])]
         return sorted(c for c in counted if -c[0] >= minimum)
+
+    def wider(kind: str) -> list[tuple[int, str]]:
+        counted = [(-len(names), index.labels[kind][k]) for k, names in index.groups[kind].items()]
+        return sorted(c for c in counted if -c[0] >= 2 and not _is_app(index, c[1]))
 
     def counts() -> dict[str, Any]:
         by_type = Counter(t.type for t in snapshot.tables)
@@ -210,6 +238,7 @@ def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any
                 "schemas": grouped("schema"),
                 "systems": grouped("system"),
                 "areas": grouped("area", minimum=2),
+                "prefix_areas": wider("area"),
             },
         }
 
@@ -235,6 +264,14 @@ def catalog_summary(snapshot: CatalogSnapshot, limit: int = 50) -> dict[str, Any
     }
 
 
+def _is_app(index: StewardIndex, area: str) -> bool:
+    """An area is an app label of its own unless most of its tables carry a longer label within it
+    (`django` beside `django_ledger`); then the longer label is the area a steward means."""
+    under = [label for label in index.own_area if label == area or label.startswith(area + "_")]
+    biggest = max((index.own_area[label] for label in under if label != area), default=0)
+    return area in index.own_area and biggest * 2 < sum(index.own_area[label] for label in under)
+
+
 def tables_in_area(snapshot: CatalogSnapshot, area: str) -> tuple[str, str, list[str]]:
     """The tables of a domain, schema, system or name-prefix area (tried in that order), as
     (kind, label, table names in listing order); CatalogLookupError with suggestions when none match."""
@@ -249,6 +286,9 @@ def tables_in_area(snapshot: CatalogSnapshot, area: str) -> tuple[str, str, list
         prefixed = [name for k, name in name_keys if k == wanted or k.startswith(wanted + "_")]
         if prefixed:
             return "prefix", area, prefixed
+        label = index.area_tails.get(wanted)
+        if label is not None:
+            return "area", index.labels["area"][label], index.groups["area"][label]
     labels = {label for kind in index.labels.values() for label in kind.values()}
     close = process.extract(area, sorted(labels), scorer=fuzz.WRatio, limit=5, score_cutoff=60)
     raise CatalogLookupError("domain, schema or area", area, [c[0] for c in close])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .base import CatalogLookupError
@@ -165,14 +165,51 @@ def _columns_with(index: StewardIndex, word: str) -> set[str]:
     return found
 
 
-def find_columns(snapshot: CatalogSnapshot, name: str, limit: int = 50) -> dict[str, Any]:
+ColumnTest = Callable[[str, str], bool]
+"""Whether a column (its name, its data type) looks like a kind of value."""
+
+
+def _columns_of_kind(index: StewardIndex, kind: str, fits: ColumnTest) -> list[tuple[str, str]]:
+    """Every (table, column) of the catalog that looks like the kind, in listing order; each distinct
+    name and data type is judged once, and the answer is kept per kind."""
+
+    def judge() -> list[tuple[str, str]]:
+        verdicts: dict[tuple[str, str], bool] = {}
+        found: list[tuple[str, str]] = []
+        for table in index.ordered:
+            for column in table.columns:
+                pair = (column.name, column.data_type or "")
+                verdict = verdicts.get(pair)
+                if verdict is None:
+                    verdict = verdicts[pair] = fits(*pair)
+                if verdict:
+                    found.append((table.name, column.name))
+        return found
+
+    return index.memo(f"value-kind:{kind}", judge)
+
+
+def find_columns(
+    snapshot: CatalogSnapshot,
+    name: str,
+    limit: int = 50,
+    kind: str | None = None,
+    fits: ColumnTest | None = None,
+) -> dict[str, Any]:
     """Columns whose names hold the word(s) in any loose form (case, separators, plural, prefix); when
-    no column holds them all, the columns holding the most of them."""
+    no column holds them all, the columns holding the most of them. With a `kind` (and `fits`, the test
+    of that kind), only columns that look like that kind of value; with a kind and no name, all of them."""
     index = index_of(snapshot)
     wanted = list(dict.fromkeys(w for w in (key(part) for part in name_words(name)) if w))
+    kinded = set(_columns_of_kind(index, kind, fits)) if kind and fits else None
     hits: Counter[str] = Counter()
     for word in wanted:
         hits.update(_columns_with(index, word))
+    if kinded is not None:
+        if wanted:
+            hits = Counter({c: n for c, n in hits.items() if any((t, c) in kinded for t in index.columns[c])})
+        else:
+            hits = Counter(dict.fromkeys((c for _, c in kinded), 1))
     compact = "".join(wanted)
     best = max(hits.values(), default=0)
     chosen = sorted(
@@ -184,7 +221,7 @@ def find_columns(snapshot: CatalogSnapshot, name: str, limit: int = 50) -> dict[
     tables: dict[str, None] = {}
     total = 0
     for column in chosen:
-        holders = index.columns[column]
+        holders = [t for t in index.columns[column] if kinded is None or (t, column) in kinded]
         total += len(holders)
         tables.update(dict.fromkeys(holders))
         for table in holders[: cap - len(rows)]:
@@ -197,11 +234,16 @@ def find_columns(snapshot: CatalogSnapshot, name: str, limit: int = 50) -> dict[
                     "description": described.description if described else "",
                 }
             )
-    return {
+    result: dict[str, Any] = {
         "query": name,
         "columns": rows,
         "count": total,
         "tables": list(tables)[:cap],
         "tables_count": len(tables),
-        "matched": "nothing" if not chosen else "all words" if best == len(wanted) else "some words",
+        "matched": "nothing"
+        if not chosen
+        else "all words"
+        if best == len(wanted) or not wanted
+        else "some words",
     }
+    return result | ({"kind": kind} if kind else {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from pydantic_ai import RunContext
@@ -9,6 +10,7 @@ from pydantic_ai import RunContext
 from ..catalog import steward, steward_schema, stewardship
 from ..catalog.base import CatalogLookupError
 from ..catalog.steward import Lack, RelationshipKind
+from ..offline import value_kinds
 from .base import ExplorerDeps, answers_lookup_errors, catalog_snapshot
 
 
@@ -87,15 +89,31 @@ async def find_relationships_of_kind(
 
 
 @answers_lookup_errors
-async def find_columns(ctx: RunContext[ExplorerDeps], name: str, limit: int = 50) -> dict[str, Any]:
+async def find_columns(
+    ctx: RunContext[ExplorerDeps], name: str = "", limit: int = 50, kind: str | None = None
+) -> dict[str, Any]:
     """Where a column like this exists across the catalog: columns whose names hold the word(s) in any
-    form (`email` finds email, email_address, user_email, EmailAddr).
+    form (`email` finds email, email_address, user_email, EmailAddr), or that look like a kind of value
+    (by their name words and data type). Answers "is there a column for email anywhere?", "which
+    fields look like money?", "which tables carry dates?" (the `tables` of the result).
 
     Args:
-        name: The column word(s) to look for, without filler ("email", "created at").
-        limit: At most this many columns (at most 200); `count` says how many match.
+        name: The column word(s) to look for, without filler ("email", "created at"); may be empty
+            when a `kind` is given.
+        limit: At most this many columns (at most 200); `count` says how many match and
+            `tables_count` in how many tables.
+        kind: Only columns that look like this kind of value: "money", "date" (dates and times),
+            "email", "phone", "address", "location", "flag" (yes/no), "quantity", "percentage",
+            "url", "name", "identifier" or "text" (free text). With no name, every such column.
     """
-    return steward_schema.find_columns(await catalog_snapshot(ctx.deps.catalog), name, limit)
+    snap = await catalog_snapshot(ctx.deps.catalog)
+    if kind is None:
+        return steward_schema.find_columns(snap, name, limit)
+    wanted = kind.strip().lower()
+    wanted = value_kinds.VALUE_WORDS.get(wanted, wanted)
+    if wanted not in value_kinds.VALUE_KINDS:
+        raise CatalogLookupError("kind of value", kind, list(value_kinds.VALUE_KINDS))
+    return steward_schema.find_columns(snap, name, limit, wanted, partial(value_kinds.matches, wanted))
 
 
 @answers_lookup_errors
