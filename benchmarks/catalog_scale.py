@@ -2,7 +2,7 @@
 1,000-table SQLite database read through SQLCatalog, with eralchemy's Mermaid ER output beside ours.
 
 Run with:
-    python benchmarks/catalog_scale.py                 # 10,000 tables, 200 calls each (about 1 min)
+    python benchmarks/catalog_scale.py                 # 10,000 tables, 200 calls each (a few minutes)
     python benchmarks/catalog_scale.py --calls 50 --sql-tables 300   # a quick run
 
 The catalog is `mcop_kernel.catalog.synthetic.synthetic_snapshot()`: 10,000 tables, 200,000 columns,
@@ -15,7 +15,9 @@ table: resolve the name, read its neighbourhood (depth 1) and draw the `erDiagra
 the schema of a 1,000-table synthetic catalog (no rows); "introspection" is `SQLCatalog` end to end,
 from a new catalog object to its indexed snapshot. The ER comparison draws the same database with this
 project's `er_diagram` and with eralchemy's `mermaid_er` mode (`pip install -e '.[bench]'`), both from
-the file, and says whether each stays under Mermaid's 50,000-character limit.
+the file, and says whether each stays under Mermaid's 50,000-character limit. The offline model is
+timed through the explorer agent (`catalog_scale_offline.py`): the first question on the catalog, when
+its vocabulary is built, and then each question whole and the model's own steps.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import importlib
 import logging
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -37,6 +40,10 @@ from mcop_kernel.catalog.snapshot import CatalogSnapshot
 from mcop_kernel.catalog.sql import SQLCatalog, SQLCatalogConfig
 from mcop_kernel.catalog.synthetic import synthetic_snapshot, write_sqlite
 from mcop_kernel.diagrams import MERMAID_MAX_TEXT, er_diagram
+
+if __package__ in (None, ""):  # run as a script (python benchmarks/catalog_scale.py): its sibling modules
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.catalog_scale_offline import offline_answers, report
 
 SEARCHES = (
     "sales order",
@@ -243,6 +250,7 @@ async def run(opts: argparse.Namespace) -> None:
         f"{len(snapshot.lineage):,} lineage edges, {vocabulary(snapshot.tables):,} distinct name words; "
         f"generated in {generated:.2f} s, indexed in {indexed:.2f} s"
     )
+    offline = await offline_answers(snapshot, min(opts.calls, 100), opts.seed)
     times = await catalog_calls(snapshot, opts.calls, opts.seed)
     print(f"\n{opts.calls} calls each on {len(snapshot.tables):,} tables:\n")
     print("| question | p50 | p95 | max | target (p95) | met | no such table |")
@@ -254,6 +262,7 @@ async def run(opts: argparse.Namespace) -> None:
             f"| {name} | {ms(statistics.median(values))} | {ms(p95)} | {ms(max(values))} | "
             f"<= {ms(target)} | {'yes' if p95 <= target else 'NO'} | {misses} |"
         )
+    report(offline, percentile)
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "warehouse.db"
