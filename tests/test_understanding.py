@@ -201,6 +201,21 @@ def _clinic_shapes(facts: CatalogFacts) -> list[Question]:
             Expect(names=(first, second)),
             ("tell me about patients",),
         ),
+        Question(
+            "clinic",
+            "follow_up",
+            "that one",
+            "break that one down",
+            _described(facts, "doctors"),
+            ("who owns doctors?",),
+        ),
+        Question(
+            "clinic",
+            "references",
+            "aside",
+            "what are the parents (fks) of invoices?",
+            Expect(lists=(tuple(sorted(facts.points_to("invoices"))),), allowed=("invoices",)),
+        ),
         Question("clinic", "kinds", "self", "anything that points at itself?", Expect(lists=(selfref,))),
         Question("clinic", "search", "stuff", "where do we keep patient stuff?", Expect(lists=(patient,))),
         Question(

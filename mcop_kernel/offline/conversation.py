@@ -111,8 +111,9 @@ def read_context(history: Sequence[ModelMessage]) -> Context:
     last = turns[-1] if turns else []
     kind = _KIND_OF_TOOL.get(last[0].tool) if last else None
     listing = next((r for r in reversed(last) if r.tool == "list_tables" and r.found), None)
+    listed = tuple(name for r in last for name in _listed(r))[:LISTED]
     if kind != "list" or listing is None:
-        return Context(table=table, kind=kind)
+        return Context(table=table, kind=kind, listed=listed)
     page = listing.content
     shown = int(page.get("offset", 0)) + len(page.get("items", []))
     return Context(
@@ -122,7 +123,29 @@ def read_context(history: Sequence[ModelMessage]) -> Context:
         table_type=listing.args.get("type"),
         domain=listing.args.get("domain"),
         area=listing.args.get("area"),
+        listed=listed,
     )
+
+
+LISTED = 8
+"""At most this many listed tables are what `them` means (more would be a second listing, not a follow-up)."""
+
+
+def _listed(result: ToolResult) -> list[str]:
+    """The tables a listing result names: a page of tables, a search's table hits, tables lacking a kind."""
+    if not result.found:
+        return []
+    content: dict[str, Any] = result.content
+    if result.tool == "list_tables":
+        return [str(t["name"]) for t in content.get("items") or [] if isinstance(t, dict) and t.get("name")]
+    if result.tool == "search_catalog":
+        hits = content.get("hits") or []
+        return [
+            str(h["name"]) for h in hits if isinstance(h, dict) and h.get("kind") == "table" and h.get("name")
+        ]
+    if result.tool == "find_tables_lacking":
+        return [str(t) for t in content.get("tables") or []]
+    return []
 
 
 def _prompt(message: ModelMessage) -> str | None:

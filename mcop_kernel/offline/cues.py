@@ -11,6 +11,8 @@ def _any(alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + alternatives + r")\b")
 
 
+ASIDE = re.compile(r"\( (?:(?!x )[^()])*\)")
+"""A parenthesis naming no table ("the parents (fks) of x"): an aside, left out when cues are read."""
 THEN_LIST = _any(r"list|show|name them|which are they|what are they")
 GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b")
 POLITE = re.compile(

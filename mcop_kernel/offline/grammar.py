@@ -45,7 +45,8 @@ NOT_TYPOS = _words("""
     speaking ask asking carry carries carrying
 """)
 """Words of questions that are never misspellings of a catalog word, however close they look."""
-PRONOUNS = _words("it its itself them they their this that same")
+PRONOUNS = _words("it its itself them they their this that same those these")
+PLURAL_PRONOUNS = _words("them they their those these")
 CUES = _words("""
     own owns owned owner owners ownership steward stewards stewardship responsible lineage upstream
     downstream relationship relationships related relate er erd diagram join joins joined joining

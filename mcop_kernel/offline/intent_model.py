@@ -57,8 +57,8 @@ TABLE_KINDS: frozenset[IntentKind] = frozenset(
 
 @dataclass(frozen=True)
 class Context:
-    """What earlier turns settled: the table last talked about, the last kind of question, and where
-    the last table listing stopped (`next_offset` is None when it was complete)."""
+    """What earlier turns settled: the table last talked about, the last kind of question, where the
+    last table listing stopped (`next_offset` is None when it was complete) and what it listed."""
 
     table: str | None = None
     kind: IntentKind | None = None
@@ -66,6 +66,8 @@ class Context:
     table_type: TableType | None = None
     domain: str | None = None
     area: str | None = None
+    listed: tuple[str, ...] = ()
+    """The tables the last answer listed (the first few), for `them` and `those` in the next question."""
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     rest = c.POLITE.sub(" ", low).strip(" !?,.")
     if not rest and _greeting(low):
         return Intent("help", greeting=_greeting(low))
-    low = rest or low
+    low = " ".join(c.ASIDE.sub(" ", rest or low).split())
     stored = bool(c.STORED.search(low) or c.COLUMNS.search(low))
     tables = [
         m
@@ -65,10 +65,11 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     person = next((m.person for m in reading.mentions if m.person and not m.tables), "")
     domain = next((m.domain for m in reading.mentions if m.domain and not m.tables), None)
     area = next((m.area for m in reading.mentions if m.area and not m.tables and not m.domain), None)
-    named = bool(tables) or (refers and context.table is not None)
+    plural = refers and any(t.low in g.PLURAL_PRONOUNS and not t.quoted for t in reading.tokens)
+    named = bool(tables) or (refers and (context.table is not None or (plural and bool(context.listed))))
 
     def table_intent(kind: IntentKind, **extra: object) -> Intent:
-        return with_tables(kind, tables, refers, context, vocab, **extra)
+        return with_tables(kind, tables, refers, context, vocab, plural=plural, **extra)
 
     if c.HELP.search(low) and not tables:
         return Intent("help")

@@ -27,7 +27,7 @@ def plan(messages: Sequence[ModelMessage], vocab: Vocabulary | None = None) -> S
     conversation = read_conversation(messages)
     intent = parse_question(conversation.question, conversation.context, vocab)
     results = conversation.results
-    failed = next((r for r in results if not r.ok), None)
+    failed = next((r for r in results if not r.ok and not _kind_refused(r)), None)
     if failed is not None:
         return Step(answers.failure_answer(failed.tool))
     if len(results) >= MAX_STEPS:
@@ -127,18 +127,27 @@ def _column_kind(intent: Intent, results: Sequence[ToolResult]) -> Step:
         first = results[0]
         if not first.found or steward_answers.kind_columns(intent, first.content):
             return Step(_answer_or_error(intent, first, steward_answers.table_kind_answer))
-        if len(results) == 1:
-            return Step(calls=_kind_calls(intent))
+        if len(results) == 1 or all(_kind_refused(r) for r in results[1:]):
+            return Step(calls=_kind_calls(intent, results))
         none = steward_answers.table_kind_answer(intent, first.content)
         wide = [r.content for r in results[1:] if r.found]
         return Step(none + " Across the catalog:\n\n" + steward_answers.column_kind_answer(intent, wide))
-    if not results:
-        return Step(calls=_kind_calls(intent))
+    if not results or all(_kind_refused(r) for r in results):
+        return Step(calls=_kind_calls(intent, results))
     return Step(steward_answers.column_kind_answer(intent, [r.content for r in results if r.found]))
 
 
-def _kind_calls(intent: Intent) -> tuple[ToolCall, ...]:
-    """find_columns for the question's own words, then the kind's name words (at most five calls)."""
+def _kind_refused(result: ToolResult) -> bool:
+    """A find_columns that took no `kind` (a tool set from before kinds of value): the kind's name words
+    are looked for instead."""
+    return result.tool == "find_columns" and "kind" in result.args and not result.ok
+
+
+def _kind_calls(intent: Intent, results: Sequence[ToolResult] = ()) -> tuple[ToolCall, ...]:
+    """A kind of value the tools know: every column of that kind, by name words and data type, in one
+    call. Else find_columns for the question's own words, then the kind's name words (at most five)."""
+    if intent.what in value_kinds.VALUE_KINDS and not any(_kind_refused(r) for r in results):
+        return (ToolCall("find_columns", {"kind": intent.what, "limit": 200}),)
     names, _types = value_kinds.VALUE_KINDS.get(intent.what, ((intent.phrase,), ()))
     words = intent.phrase.lower().split()
     own = [w.rstrip("s") for w in words if w.rstrip("s") in names]

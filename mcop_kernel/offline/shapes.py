@@ -12,6 +12,8 @@ from .reading import Mention, Reading, column_phrase, phrase_of
 from .vocabulary import EXACT, Vocabulary
 
 _NEEDS: dict[IntentKind, int] = {"join": 2, "compare": 2}
+_MANY: frozenset[IntentKind] = frozenset({"describe", "owner", "relationships"})
+"""Kinds answered for several tables at once (`who owns them?` after a listing)."""
 
 
 def fallback(reading: Reading, low: str) -> Intent:
@@ -98,7 +100,10 @@ def with_tables(
     """The intent with the tables it names; `it` is the table under discussion; ambiguity asks back."""
     names: list[str] = []
     notes: list[str] = []
-    if refers and context.table and (not tables or kind in ("join", "compare")):
+    plural = bool(extra.pop("plural", False))
+    if refers and plural and context.listed and not tables and kind in _MANY:
+        names.extend(context.listed)
+    elif refers and context.table and (not tables or kind in ("join", "compare")):
         names.append(context.table)
     for mention in tables:
         if mention.ambiguous and vocab is not None:
@@ -118,9 +123,10 @@ def with_tables(
         return Intent("clarify", asked=kind, tables=tuple(names))
     if kind in ("join", "compare"):
         names = names[:2]
-    elif kind not in ("describe", "owner", "relationships"):
+    elif kind not in _MANY:
         names = names[:1]
-    return Intent(kind, tables=tuple(names[:4]), notes=tuple(notes), **extra)  # type: ignore[arg-type]
+    shown = 8 if kind == "owner" else 4
+    return Intent(kind, tables=tuple(names[:shown]), notes=tuple(notes), **extra)  # type: ignore[arg-type]
 
 
 def _what_tells(vocab: Vocabulary, name: str) -> str:

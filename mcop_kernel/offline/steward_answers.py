@@ -50,32 +50,37 @@ def _column_line(column: Result) -> str:
 
 
 def column_kind_answer(intent: Intent, results: Sequence[Result]) -> str:
-    """Columns found by the words of a kind of value, those whose data type fits listed first."""
-    _names_of, types = value_kinds.VALUE_KINDS.get(intent.what, ((), ()))
+    """Columns that look like a kind of value (by name words and data type), in table order."""
     seen: dict[tuple[str, str], Result] = {}
     for result in results:
         for column in result.get("columns") or []:
             seen.setdefault((column["table"], column["column"]), column)
-    fitting = [
+    columns = [
         c
         for c in seen.values()
         if value_kinds.matches(intent.what, str(c["column"]), str(c.get("data_type") or ""))
     ]
-    typed = [c for c in fitting if any(t in str(c.get("data_type", "")).lower() for t in types)]
-    columns = fitting
+    what = intent.phrase or intent.what
     if not columns:
-        return f"I found no columns that look like they hold {intent.phrase or intent.what}."
-    words = and_list([f"“{r.get('query')}”" for r in results if r.get("query")])
-    how = f"names containing {words}" + (" and a fitting data type" if typed and types else "")
-    tables = len({c["table"] for c in columns})
+        return f"I found no columns that look like they hold {what}."
+    kinded = [r for r in results if r.get("kind")]
+    by_table: dict[str, list[Result]] = {}
+    for column in sorted(columns, key=lambda c: (c["table"], c["column"])):
+        by_table.setdefault(column["table"], []).append(column)
+    n_columns = max(len(columns), sum(int(r.get("count", 0)) for r in kinded))
+    n_tables = max(len(by_table), sum(int(r.get("tables_count", 0)) for r in kinded))
+    if kinded:
+        how = "by their names and data types"
+    else:
+        how = "names containing " + and_list([f"“{r.get('query')}”" for r in results if r.get("query")])
     lines = [
-        f"{count(len(columns), 'column')} in {count(tables, 'table')} {_look(len(columns))} "
-        f"{intent.phrase or intent.what} ({how}):",
+        f"{count(n_columns, 'column')} in {count(n_tables, 'table')} {_look(n_columns)} {what} ({how}):",
         "",
     ]
-    lines += [_column_line(c) for c in sorted(columns, key=lambda c: (c["table"], c["column"]))[:SHOWN]]
-    if len(columns) > SHOWN:
-        lines.append(f"- … and {len(columns) - SHOWN} more")
+    shown = [c for held in by_table.values() for c in held][:SHOWN]
+    lines += [_column_line(c) for c in shown]
+    if n_columns > len(shown):
+        lines.append(f"- … and {n_columns - len(shown)} more")
     return "\n".join(lines)
 
 

@@ -115,6 +115,12 @@ def kind_asked(words: Iterable[str]) -> str | None:
     return next((VALUE_WORDS[w] for w in words if w in VALUE_WORDS and w not in NOT_ALONE), None)
 
 
+def _compound_of(word: str, names: tuple[str, ...]) -> bool:
+    """A word run together from others whose last is a name word of the kind (`unitprice`, `homephone`,
+    `contactemail`): the last word of a compound says what it is."""
+    return len(word) > 6 and any(len(n) >= 5 and word.endswith(n) for n in names)
+
+
 def matches(kind: str, column: str, data_type: str) -> bool:
     """Whether a column looks like it holds the kind of value: a name word of the kind with a fitting
     (or unknown) data type, or a data type that says the kind on its own."""
@@ -128,6 +134,7 @@ def matches(kind: str, column: str, data_type: str) -> bool:
         named = any(w in names for w in words if w != "at") or (len(words) > 1 and words[-1] in ("at", "on"))
     else:
         named = any(w in names for w in words)
+    named = named or any(_compound_of(w, names) for w in words)
     typed = not types or not low_type or any(t in low_type for t in types)
     strong = any(t in low_type for t in STRONG_TYPES.get(kind, ()))
     if kind == "money":
