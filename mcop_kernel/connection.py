@@ -16,24 +16,27 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .pacing import loop_load
 from .protocol import (
     AskFrame,
     CancelFrame,
+    ErrorEvent,
+    Event,
     ProtocolError,
     ProtocolVersion,
     ResumeFrame,
-    encode,
-    error_message,
     parse,
+    to_message,
 )
 from .session import ExplorerSession
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[str], Awaitable[None] | None]
-"""Sends one message; returns something to await only when the client has not taken it yet."""
+Send = Callable[[Any], Awaitable[None] | None]
+"""Sends one message (JSON text; its object with `ConnectionSettings.objects`); returns something to
+await only when the client has not taken it yet."""
 
 
 PROGRESS_CHARS = 64 * 1024
@@ -57,6 +60,8 @@ class ConnectionSettings:
     """The longest that wait grows to while the server is busy (see `pacing`)."""
     stall_timeout: float = 30.0
     """A client that has read (almost) nothing of its backlog for this long is dropped."""
+    objects: bool = False
+    """Send each message as its JSON object, for a transport that serialises it itself (a widget comm)."""
 
 
 class StreamConnection:
@@ -96,7 +101,7 @@ class StreamConnection:
             self._pump.cancel()
         self._pump = asyncio.create_task(self._follow(cursor), name=f"mcop-follow-{self.session.session_id}")
 
-    async def receive(self, frame: str | bytes) -> None:
+    async def receive(self, frame: str | bytes | dict[str, Any]) -> None:
         """Handle one client frame; a bad one is answered with an error message, never raised."""
         try:
             message = parse(frame, max_question_chars=self.session.config.max_question_chars)
@@ -109,20 +114,30 @@ class StreamConnection:
                 self._restart(message.last_seq)
         except ProtocolError as refusal:
             with contextlib.suppress(ConnectionClosed):  # closed meanwhile (1007, 1009): nobody to tell
-                await self._deliver(error_message(refusal, self.settings.version))
+                await self._deliver(self._encoded(ErrorEvent(refusal.message, refusal.code)))
 
-    async def _deliver(self, text: str) -> None:
+    def _encoded(self, event: Event, seq: int | None = None) -> str | dict[str, Any] | None:
+        """What the client is sent for `event` (not numbered without `seq`: a refusal is not logged)."""
+        message = to_message(event, self.settings.version, seq)
+        return (
+            message if message is None or self.settings.objects else json.dumps(message, ensure_ascii=False)
+        )
+
+    async def _deliver(self, message: str | dict[str, Any] | None) -> None:
+        if message is None:
+            return
         try:
             try:
-                pending = self._send(text)
+                pending = self._send(message)
             except UnicodeEncodeError:  # a lone surrogate from a catalog or model: send it escaped
-                pending = self._send(json.dumps(json.loads(text)))
+                pending = self._send(json.dumps(json.loads(message)) if isinstance(message, str) else message)
         except Exception as exc:  # the transport's own "closed" error
             raise ConnectionClosed from exc
+        size = len(message) if isinstance(message, str) else 0
         if pending is None:
-            self._took(len(text))
+            self._took(size)
             return
-        await self._wait_for_client(asyncio.ensure_future(pending), len(text))
+        await self._wait_for_client(asyncio.ensure_future(pending), size)
 
     async def _wait_for_client(self, sent: asyncio.Future[None], size: int) -> None:
         """Wait until the client has taken a message the socket could not take at once. The time
@@ -158,16 +173,14 @@ class StreamConnection:
                 self._waited, self._taken = 0.0, 0
 
     async def _follow(self, cursor: int) -> None:
-        version, settings = self.settings.version, self.settings
+        settings = self.settings
         load = loop_load()
         load.acquire()
         try:
             pace = (lambda: load.pause(settings.window, settings.max_window)) if settings.window else None
             async for batch in self.session.follow(cursor, pause=pace):
                 for item in batch:
-                    text = encode(item.event, version, item.seq)
-                    if text is not None:
-                        await self._deliver(text)
+                    await self._deliver(self._encoded(item.event, item.seq))
                     self.sent_seq = item.seq
                 self.session.mark_delivered(self.sent_seq)
         except ConnectionClosed:

@@ -85,12 +85,15 @@ class ProtocolError(ValueError):
         self.message = message
 
 
-def parse(frame: str | bytes, *, max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS) -> ClientFrame:
-    """Parse one client frame, or raise ProtocolError saying what is wrong with it."""
+def parse(
+    frame: str | bytes | dict[str, Any], *, max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+) -> ClientFrame:
+    """Parse one client frame (JSON text, or the object a widget comm has decoded already), or raise
+    ProtocolError saying what is wrong with it."""
     if isinstance(frame, bytes | bytearray | memoryview):
         raise ProtocolError("binary_frame", "Binary frames are not accepted; send JSON text.")
     try:
-        data: Any = json.loads(frame)
+        data: Any = dict(frame) if isinstance(frame, dict) else json.loads(frame)
     except (ValueError, RecursionError):
         raise ProtocolError("invalid_json", "The message is not valid JSON.") from None
     if not isinstance(data, dict):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 import secrets
 from collections import deque
@@ -158,7 +157,7 @@ class ChatWidget(anywidget.AnyWidget):
         connection = self._views.get(view) or await self._attach(view)
         if connection is not None and kind != "use_kernel":
             frame = {key: value for key, value in content.items() if key != "view"}
-            await connection.receive(json.dumps(frame))
+            await connection.receive(frame)
 
     # ------------------------------------------------------------------ to the front end
 
@@ -182,8 +181,8 @@ class ChatWidget(anywidget.AnyWidget):
                 catalog=session.config.catalog.description,
             )
         )
-        settings = ConnectionSettings(version=2, window=self.partial_window)
-        connection = StreamConnection(session, lambda text: self._post_frame(view, text), settings)
+        settings = ConnectionSettings(version=2, window=self.partial_window, objects=True)
+        connection = StreamConnection(session, lambda message: self._post_frame(view, message), settings)
         connection.start(after)
         self._views[view] = connection
         while len(self._views) > MAX_VIEWS:
@@ -193,8 +192,8 @@ class ChatWidget(anywidget.AnyWidget):
     def _session_config(self) -> SessionConfig:
         return session_config(self._model, self._catalog)
 
-    def _post_frame(self, view: str, text: str) -> None:
-        self._post(StreamMessage(kind="message", view=view, message=json.loads(text)))
+    def _post_frame(self, view: str, message: dict[str, Any]) -> None:
+        self._post(StreamMessage(kind="message", view=view, message=message))
 
     def _post(self, message: KernelMessage) -> None:
         self.send(message)
