@@ -4,6 +4,8 @@ Models: `offline` (the default, rule-based, no key or network; `offline:DELAY_MS
 `synthetic:TOKENS[:DELAY_MS]`
 (benchmarks), `openai:MODEL`, `openai-chat:MODEL` (any OpenAI-compatible server via
 OPENAI_BASE_URL), `azure:DEPLOYMENT`, `ollama:MODEL`, or any other pydantic-ai model string.
+Self-hosted servers (`openai-chat:` with OPENAI_BASE_URL, `ollama:`) get their quirks handled
+(providers.py); MCOP_MODEL_SETTINGS holds request settings such as `{"temperature": 0}`.
 Catalogs: `sample` (the default, bundled procurement catalog), `python:MODULE:FACTORY` (your own),
 `sql:URL` (any SQLAlchemy database, introspected read-only on first use), `collibra:URL` (a Collibra
 instance over REST; credentials from COLLIBRA_USERNAME/COLLIBRA_PASSWORD or
@@ -13,14 +15,17 @@ COLLIBRA_CLIENT_ID/COLLIBRA_CLIENT_SECRET).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import cast
 
 from pydantic_ai.exceptions import UserError
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart
 from pydantic_ai.models import Model, infer_model
 from pydantic_ai.models.function import AgentInfo, FunctionModel
+from pydantic_ai.settings import ModelSettings
 
 from .catalog.base import Catalog
 from .errors import ConfigError
@@ -109,23 +114,43 @@ def resolve_model(spec: str | None = None) -> Model:
     if missing:
         raise ConfigError(f"The model {spec!r} needs {', '.join(missing)} set in the environment.")
     try:
-        if provider == "ollama":
-            from pydantic_ai.models.openai import OpenAIChatModel
-            from pydantic_ai.providers.ollama import OllamaProvider
+        if provider == "ollama" or (provider == "openai-chat" and os.environ.get("OPENAI_BASE_URL")):
+            from .providers import compatible_model
 
-            base_url = os.environ.get("OLLAMA_BASE_URL") or OLLAMA_DEFAULT_URL
-            return OpenAIChatModel(name, provider=OllamaProvider(base_url=base_url))
-        if provider == "openai-chat" and os.environ.get("OPENAI_BASE_URL"):
-            from pydantic_ai.models.openai import OpenAIChatModel
-            from pydantic_ai.providers.openai import OpenAIProvider
-
-            key = os.environ.get("OPENAI_API_KEY") or "not-needed"
-            return OpenAIChatModel(
-                name, provider=OpenAIProvider(base_url=os.environ["OPENAI_BASE_URL"], api_key=key)
+            ollama = provider == "ollama"
+            base_url = (os.environ.get("OLLAMA_BASE_URL") or OLLAMA_DEFAULT_URL) if ollama else ""
+            return compatible_model(
+                name,
+                base_url or os.environ["OPENAI_BASE_URL"],
+                api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
+                ollama=ollama,
+                settings=model_settings(),
             )
         return infer_model(spec)
     except (UserError, ImportError, ValueError) as exc:
         raise ConfigError(f"Cannot use the model {spec!r}: {redact(str(exc))}") from None
+
+
+_SETTINGS = {"temperature": float, "top_p": float, "max_tokens": int, "seed": int, "timeout": float}
+
+
+def model_settings() -> ModelSettings | None:
+    """MCOP_MODEL_SETTINGS, a JSON object of request settings for a real model, e.g.
+    `{"temperature": 0, "max_tokens": 512}`; None when unset."""
+    raw = os.environ.get("MCOP_MODEL_SETTINGS", "").strip()
+    if not raw:
+        return None
+    try:
+        given = json.loads(raw)
+        if not isinstance(given, dict):
+            raise TypeError
+        settings = {key: _SETTINGS[key](value) for key, value in given.items()}
+    except (ValueError, TypeError, KeyError):
+        raise ConfigError(
+            f"MCOP_MODEL_SETTINGS must be a JSON object of {', '.join(_SETTINGS)}, "
+            'e.g. {"temperature": 0, "max_tokens": 512}.'
+        ) from None
+    return cast(ModelSettings, settings)
 
 
 def model_label(spec: str | None = None) -> str:

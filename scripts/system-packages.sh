@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages MCOP Explorer needs that this machine lacks, when it can (as root, or
 # with password-less sudo); otherwise says which and how, and fails.
-#   scripts/system-packages.sh start   what the main command needs: Node.js and npm (Mermaid), venv
+#   scripts/system-packages.sh start   what the main command needs: Node.js and npm (Mermaid), venv,
+#                                      a C++ compiler for the local model (not with MCOP_LOCAL_MODEL=0)
 #   scripts/system-packages.sh test    and what the tests need: Chromium, PostgreSQL, unshare, ip
 # Each package is installed only when its command is missing, so a second run changes nothing.
 set -euo pipefail
@@ -10,6 +11,10 @@ PYTHON=${PYTHON:-python3}
 missing=()
 "$PYTHON" -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# The local model's runtime (llama-cpp-python, scripts/setup.sh) is compiled: a C++ compiler.
+if [ "${MCOP_LOCAL_MODEL:-1}" != 0 ]; then
+  command -v c++ >/dev/null || command -v g++ >/dev/null || missing+=(g++)
+fi
 if [ "$need" = test ]; then
   # The browser tests (tests/browser/) drive Debian's Chromium with Playwright.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
