@@ -6,6 +6,7 @@ Run with:
     mcop ask "Describe suppliers" > answer.md      # piped: the answer's Markdown as written
     mcop chat
     mcop report questions.txt -o findings.ipynb    # the questions as a notebook, run in the MCOP kernel
+    mcop doctor --model openai-chat:MODEL          # does this model server suit the explorer?
 
 Only the argument parser loads at start: the agent stack (pydantic-ai, the session, the catalogs)
 is imported once a question runs, so `mcop --help` and a mistyped option answer at once.
@@ -156,6 +157,9 @@ def parser() -> argparse.ArgumentParser:
     mcp = commands.add_parser("mcp", help="serve the catalog tools to an MCP client (stdio)")
     mcp.add_argument("--catalog", metavar="CATALOG", help=CATALOG_HELP)
     report.add_parser(commands)
+    doctor = commands.add_parser("doctor", help="check that a model server works with the explorer")
+    doctor.add_argument("--model", metavar="MODEL", help="openai-chat:MODEL or ollama:MODEL ($MCOP_MODEL)")
+    doctor.add_argument("--timeout", type=float, default=60.0, help="seconds per check (default 60)")
     return top
 
 
@@ -178,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
+        if args.command == "doctor":  # is a model server fit for the explorer?
+            from .doctor import run_doctor
+
+            return asyncio.run(run_doctor(args.model, args.timeout))
         return asyncio.run(run_ask(args) if args.command == "ask" else run_chat(args))
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
