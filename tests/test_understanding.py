@@ -36,8 +36,6 @@ PER_FAMILY = 3
 
 KNOWN_GAPS: set[str] = {
     "sample: which references can be emppty?",
-    "sample: do we have anything on documents?",
-    "helpdesk: Could you search the catalog for memberships, please?",
     "oscar: where do we keep orders values?",
     "wagtail: I'm new here, where would I find content data (for a report)",
 }

@@ -195,6 +195,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         and (c.STORED.search(low) or c.WHERE.search(low) or c.COLUMNS.search(low))
     ):
         return table_intent("column_kind", phrase=column.text)
+    if c.VALUES.search(low) and tables and not refers and all(m.tables[0][0] != EXACT for m in tables):
+        return column_question(reading, low)  # "where do we keep uploaded values?": a column, loosely a table
     column_first = c.COLUMN_OF_TABLES.search(low) or c.COLUMN_FIRST.search(low)
     asked_columns = c.COLUMNS.search(low) or c.VALUES.search(low) or c.STORED.search(low)
     if column_first or (asked_columns and not named) or (kind and not named and c.KIND_ASKED.search(low)):
