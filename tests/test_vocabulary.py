@@ -105,10 +105,13 @@ def test_loose_names_and_areas_come_from_the_conventions() -> None:
         and vocab.areas[vocabulary.key("books_ledger")] == "books_ledger"
     )
     assert vocab.areas["team"] == "vendor_teams"
-    assert {n for q, n in vocab.candidates("signup") if q <= PART} == {
-        "desk_signupcode",
-        "desk_signupcoderesult",
-    }
+    assert [n for _, n in vocab.candidates("customfield")] == [
+        "desk_customfield",
+        "desk_ticketcustomfieldvalue",
+    ]
+    assert dict((n, q) for q, n in vocab.candidates("customfield"))["desk_ticketcustomfieldvalue"] == PART
+    assert "signup" in vocab.words and not vocab.candidates("signup")  # a column word asks for columns
+    assert vocab.candidates("sign up code")[0][1] == "desk_signupcode"  # words written apart
 
 
 async def test_the_catalog_resolves_loose_names_and_lists_areas_by_label() -> None:

@@ -64,6 +64,8 @@ class Vocabulary:
     tables: dict[str, TableFacts] = field(default_factory=dict)
     exact: dict[str, str] = field(default_factory=dict)
     table_keys: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    squashed: dict[str, str] = field(default_factory=dict)
+    """A one-word table key (`kbitem`) by its letters, for words a question writes apart."""
     terms: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)
     domains: dict[str, str] = field(default_factory=dict)
@@ -103,7 +105,10 @@ class Vocabulary:
 
     def candidates(self, span_key: str, table_type: TableType | None = None) -> list[tuple[int, str]]:
         """Tables a key names, best first: (how it names them, name)."""
-        found = self.table_keys.get(span_key, {})
+        found = self.table_keys.get(span_key)
+        if found is None and " " in span_key:  # "kb items" for `kbitem`: the words as the name runs them
+            found = self.table_keys.get(self.squashed.get(span_key.replace(" ", ""), ""))
+        found = found or {}
         ranked = sorted(
             found.items(), key=lambda item: (item[1], self.tables[item[0]].rank, len(item[0]), item[0])
         )

@@ -59,7 +59,9 @@ def _inside(part: str, known: CatalogWords) -> set[str]:
     return found
 
 
-def _convention_keys(vocab: Vocabulary, name: str, conventions: NameConventions) -> None:
+def _convention_keys(
+    vocab: Vocabulary, name: str, conventions: NameConventions, column_words: set[str]
+) -> None:
     """The name as its catalog's conventions leave it: the app label dropped and the area's ending
     (`django_ledger_customermodel` -> customer), and the words run together inside it, which name it
     as a part (`customfield` of `helpdesk_ticketcustomfieldvalue`)."""
@@ -75,8 +77,9 @@ def _convention_keys(vocab: Vocabulary, name: str, conventions: NameConventions)
     suffix = conventions.suffixes.get(label, "")
     for piece in inside - set(name_parts(name)) - {suffix}:
         if len(piece) > 3:
-            _add(vocab, singular(piece), name, PART)
             vocab.words.add(singular(piece))
+            if piece not in column_words:  # a word columns use ("uploaded") asks for them, not the table
+                _add(vocab, singular(piece), name, PART)
 
 
 def build(snapshot: CatalogSnapshot) -> Vocabulary:
@@ -113,9 +116,8 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
         if table.domain:
             vocab.domains[key(table.domain)] = table.domain
         places.update(where for where in (table.schema_name, table.system) if where)
-    known = {w for words in split.values() for w in words} | {
-        w for name in column_names for w in split_words(name)
-    }
+    column_words = {w for name in column_names for w in split_words(name)}
+    known = {w for words in split.values() for w in words} | column_words
     for table_name, words in split.items():
         parted = _compounds(words, known)
         if parted != words:
@@ -123,7 +125,7 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
             ending = conventions.suffixes.get(conventions.label_of(table_name), "")
             for start in range(1, len(parted) - (parted[-1] == ending)):
                 _add(vocab, " ".join(singular(w) for w in parted[start:]), table_name, LOOSE + start)
-        _convention_keys(vocab, table_name, conventions)
+        _convention_keys(vocab, table_name, conventions, column_words)
     for name, n in column_names.items():
         vocab.columns[key(name)] += n
         vocab.words.update(key(name).split())
@@ -141,6 +143,7 @@ def build(snapshot: CatalogSnapshot) -> Vocabulary:
     for mapping in (vocab.domains, vocab.areas, vocab.people):
         for name in mapping:
             vocab.words.update(name.split())
+    vocab.squashed = {k: k for k in vocab.table_keys if " " not in k and len(k) > 4}
     vocab.names = sorted(vocab.exact)
     vocab.word_list = sorted(w for w in vocab.words if len(w) > 3 and not w.isdigit())
     vocab.examples = examples(vocab, snapshot)
