@@ -9,6 +9,7 @@ from functools import partial
 import pytest
 
 from mcop_kernel.catalog import CatalogSnapshot, Column, SnapshotCatalog, Table, steward, steward_schema
+from mcop_kernel.catalog.loaded import LoadedCatalog
 from mcop_kernel.catalog.words import conventions_of, name_conventions, run_together
 from mcop_kernel.offline import value_kinds, vocabulary
 from mcop_kernel.offline.vocabulary import PART, build, snapshot_of
@@ -184,3 +185,19 @@ async def test_the_vocabulary_is_built_off_the_event_loop(monkeypatch: pytest.Mo
     assert builders and builders[0] is not threading.main_thread()
     assert vocabulary.cached(snap) is not None
     assert await snapshot_of(SnapshotCatalog(snap)) is snap and len(builders) == 1
+
+
+async def test_a_catalog_read_from_its_source_has_its_vocabulary_before_the_first_question() -> None:
+    snap = app_catalog()
+
+    class Source(LoadedCatalog):
+        def read_snapshot(self) -> CatalogSnapshot:
+            return snap
+
+    source = Source()
+    assert await source.snapshot() is snap
+    for _ in range(200):  # the loader's thread builds it just after the read: bounded wait, 10 s
+        if vocabulary.cached(snap) is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert vocabulary.cached(snap) is not None

@@ -12,7 +12,7 @@ import inspect
 import logging
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any
 
@@ -33,6 +33,10 @@ from .snapshot import CatalogSnapshot
 from .snapshot_catalog import SnapshotCatalog
 
 log = logging.getLogger(__name__)
+
+AFTER_READ: list[Callable[[CatalogSnapshot], object]] = []
+"""Called in the loader's thread with each snapshot once it is read and answering: work a reader of
+the snapshot would otherwise pay for at its first question (the offline model builds its vocabulary)."""
 
 
 class LoadedCatalog(ABC):
@@ -122,6 +126,11 @@ class LoadedCatalog(ABC):
             if self._loading is future:
                 self._current = loaded
         future.set_result(loaded)
+        for prepare in AFTER_READ:
+            try:
+                prepare(snapshot)
+            except Exception:
+                log.exception("preparing the catalog just read failed")
 
     # -- the Catalog protocol, answered from memory -------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import anyio
 
+from ..catalog.loaded import AFTER_READ
 from ..catalog.snapshot import CatalogSnapshot
 from .names import DISPLAY, EXACT, LOOSE, PART, ROLE_SYNONYMS, TERM, TableFacts, Vocabulary, key, split_words
 from .vocabulary_build import build
@@ -83,13 +84,6 @@ async def prepare(snapshot: CatalogSnapshot) -> Vocabulary:
     return found if found is not None else await anyio.to_thread.run_sync(vocabulary_of, snapshot)
 
 
-def prepare_soon(snapshot: CatalogSnapshot) -> None:
-    """Start building the snapshot's vocabulary in a background thread (a catalog just read), so the
-    first question finds it ready."""
-    if cached(snapshot) is None:
-        threading.Thread(target=vocabulary_of, args=(snapshot,), name="mcop-vocabulary", daemon=True).start()
-
-
 async def snapshot_of(catalog: Any) -> CatalogSnapshot | None:
     """The catalog's snapshot, whether `snapshot` is an async method or (older engines) a property, with
     its vocabulary made ready off the event loop."""
@@ -102,3 +96,8 @@ async def snapshot_of(catalog: Any) -> CatalogSnapshot | None:
         return None
     await prepare(got)
     return got
+
+
+# A catalog read from its source (SQL, Collibra) builds its vocabulary in the loader's thread at once,
+# so the first question does not wait for it.
+AFTER_READ.append(vocabulary_of)
