@@ -90,9 +90,15 @@ async def ag_ui_events(config: SessionConfig, body: bytes, accept: str | None = 
             value = {"kind": deps.diagram.kind, "source": deps.diagram.source, "note": deps.diagram.note}
             yield CustomEvent(name=DIAGRAM_EVENT, value=value)
 
-    events = adapter.run_stream(deps=deps, timeout=config.timeout, on_complete=diagram)
-    async for chunk in adapter.encode_stream(_redacted(events)):
-        yield chunk
+    slots = config.slots  # an AG-UI run takes one of the server's answer slots like a session's answer
+    if not slots.try_acquire(config.max_running_answers):
+        await slots.wait(slots.join())
+    try:  # the timeout counts from here, when the run starts
+        events = adapter.run_stream(deps=deps, timeout=config.timeout, on_complete=diagram)
+        async for chunk in adapter.encode_stream(_redacted(events)):
+            yield chunk
+    finally:
+        slots.release()
 
 
 async def _redacted(events: AsyncIterator[BaseEvent]) -> AsyncIterator[BaseEvent]:

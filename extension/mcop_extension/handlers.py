@@ -216,9 +216,12 @@ class AGUIHandler(_ExplorerHandler, APIHandler):
         self.set_header("Cache-Control", "no-cache")
         self.write(first)
         await self.flush()
-        async for chunk in events:
-            self.write(chunk)
-            await self.flush()
+        try:
+            async for chunk in events:
+                self.write(chunk)
+                await self.flush()
+        finally:
+            await events.aclose()  # a client gone mid-run gives its answer slot back at once
         self.finish()
 
 
