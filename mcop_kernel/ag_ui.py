@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from typing import Any
 
 from ag_ui.core import BaseEvent, CustomEvent, RunErrorEvent
@@ -75,7 +75,9 @@ class RunLimit:
                 del self._running[user]
 
 
-async def ag_ui_events(config: SessionConfig, body: bytes, accept: str | None = None) -> AsyncIterator[str]:
+async def ag_ui_events(
+    config: SessionConfig, body: bytes, accept: str | None = None
+) -> AsyncGenerator[str, None]:
     """Encoded AG-UI events (server-sent events) for one run. Raises RunInputError before the first."""
     run_input = parse_run_input(body, config.max_question_chars)
     adapter = AGUIAdapter(agent=config.agent, run_input=run_input, accept=accept)
