@@ -65,8 +65,9 @@ def run_notebooks(repo: Path) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for path in sorted((repo / "notebooks").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
+        kernel = notebook.metadata.get("kernelspec", {}).get("name", "python3")  # as Binder's Lab runs it
         client = NotebookClient(
-            notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            notebook, timeout=120, kernel_name=kernel, resources={"metadata": {"path": str(path.parent)}}
         )
         try:
             client.execute()

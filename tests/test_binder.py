@@ -29,7 +29,10 @@ IMPORT_NAMES = {
 def notebook_imports() -> set[str]:
     modules: set[str] = set()
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        for cell in json.loads(notebook.read_text())["cells"]:
+        content = json.loads(notebook.read_text())
+        if content["metadata"].get("kernelspec", {}).get("language", "python") != "python":
+            continue  # a notebook in the MCOP kernel: its cells are questions, not Python
+        for cell in content["cells"]:
             if cell["cell_type"] != "code":
                 continue
             source = "".join(cell["source"])
