@@ -4,44 +4,46 @@ v1 is the original design's protocol exactly: `user`, `agent_partial` carrying t
 far, `tool`, `agent` with `diagram`, and `error`. v2, chosen by the client, sends only the new text
 in each partial (`delta`), numbers every message (`seq`) so a client can resume, adds `tool_start`
 messages, says when a question waits for a free slot (`queued`) and gives every error a `code`.
+
+Every server message is built from, and decoded to, one of the models in `protocol_messages` (one
+union on `type`); `protocol_schema` prints the JSON Schema of both directions. A question is checked
+here only (`check_question`), whether a frame, `ExplorerSession.submit` or an AG-UI run brought it.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter, ValidationError
 
+from .protocol_messages import (
+    AgentMessage,
+    ErrorCode,
+    ErrorMessage,
+    PartialMessage,
+    QueuedMessage,
+    ServerMessage,
+    ToolMessage,
+    ToolStartMessage,
+    UserMessage,
+    decode,
+    wire,
+)
+from .protocol_tools import TOOL_CONTENT_LIMIT, bounded_tool_content
+
+__all__ = [  # the names other modules take from here, declared where they are defined
+    "TOOL_CONTENT_LIMIT",
+    "ErrorCode",
+    "ServerMessage",
+    "bounded_tool_content",
+    "decode",
+]
+
 ProtocolVersion = Literal[1, 2]
 PROTOCOL_VERSIONS: tuple[ProtocolVersion, ...] = (1, 2)
 DEFAULT_MAX_QUESTION_CHARS = 4_000
-TOOL_CONTENT_LIMIT = 2_000
-"""The most characters of a tool result a client receives (the model always gets all of it)."""
-
-ErrorCode = Literal[
-    "invalid_json",
-    "binary_frame",
-    "not_an_object",
-    "missing_content",
-    "content_not_string",
-    "empty_content",
-    "content_too_long",
-    "invalid_content",
-    "unknown_type",
-    "invalid_frame",
-    "queue_full",
-    "nothing_to_cancel",
-    "cancelled",
-    "timeout",
-    "model_error",
-    "tool_error",
-    "catalog_error",
-    "not_saved",
-    "internal_error",
-]
 
 
 # ---------------------------------------------------------------------------- client -> server
@@ -72,7 +74,7 @@ class ResumeFrame(_Frame):
 
 
 ClientFrame = Annotated[AskFrame | CancelFrame | ResumeFrame, Field(discriminator="type")]
-_client_frames: TypeAdapter[AskFrame | CancelFrame | ResumeFrame] = TypeAdapter(ClientFrame)
+client_frames: TypeAdapter[AskFrame | CancelFrame | ResumeFrame] = TypeAdapter(ClientFrame)
 _FRAME_TYPES = ("ask", "cancel", "resume")
 
 
@@ -104,20 +106,21 @@ def parse(
         expected = ", ".join(_FRAME_TYPES)
         raise ProtocolError("unknown_type", f"Unknown message type {shown}; expected one of: {expected}.")
     if kind == "ask":
-        _check_question(data, max_question_chars)
+        if "content" not in data:
+            raise ProtocolError(
+                "missing_content", 'The message has no "content": send {"content": "your question"}.'
+            )
+        check_question(data["content"], max_question_chars)
     try:
-        return _client_frames.validate_python(data)
+        return client_frames.validate_python(data)
     except ValidationError as exc:
         where = ".".join(str(p) for p in exc.errors()[0]["loc"][1:]) or "message"
         raise ProtocolError("invalid_frame", f"Invalid {kind} message: {where} is not valid.") from None
 
 
-def _check_question(data: dict[str, Any], max_chars: int) -> None:
-    if "content" not in data:
-        raise ProtocolError(
-            "missing_content", 'The message has no "content": send {"content": "your question"}.'
-        )
-    content = data["content"]
+def check_question(content: object, max_chars: int) -> None:
+    """Refuse a question that is not a string, is empty, is not text or is over `max_chars`: the one
+    check of a question, whatever brought it (a frame, `ExplorerSession.submit`, an AG-UI run)."""
     if not isinstance(content, str):
         raise ProtocolError("content_not_string", '"content" must be a string.')
     if not content.strip():
@@ -230,36 +233,61 @@ FINAL_KINDS = frozenset({"agent", "error"})
 
 def to_message(event: Event, version: ProtocolVersion, seq: int | None = None) -> dict[str, Any] | None:
     """The JSON object a client of `version` receives for `event`; None when that version has none."""
+    return None if (message := to_server_message(event, version, seq)) is None else wire(message)
+
+
+def to_server_message(event: Event, version: ProtocolVersion, seq: int | None = None) -> ServerMessage | None:
+    """The server message a client of `version` receives for `event` (numbered in v2 with `seq`)."""
+    numbered: dict[str, Any] = {"seq": seq} if version == 2 and seq is not None else {}
     match event:
         case UserEvent(content=content):
-            message: dict[str, Any] = {"type": "user", "content": content}
+            return UserMessage(type="user", content=content, **numbered)
         case PartialEvent(delta=delta, text=text):
-            message = (
-                {"type": "agent_partial", "content": text}
-                if version == 1
-                else {"type": "agent_partial", "delta": delta}
-            )
+            if version == 1:
+                return PartialMessage(type="agent_partial", content=text)
+            return PartialMessage(type="agent_partial", delta=delta, **numbered)
         case ToolStartEvent(tool_name=name, args=args, tool_call_id=call_id):
             if version == 1:
                 return None
-            message = {"type": "tool_start", "tool_name": name, "args": args, "tool_call_id": call_id}
+            return ToolStartMessage(
+                type="tool_start", tool_name=name, args=args, tool_call_id=call_id, **numbered
+            )
         case ToolEvent(tool_name=name, content=content, tool_call_id=call_id):
-            message = {"type": "tool", "content": bounded_tool_content(content), "tool_name": name}
-            if version == 2:
-                message["tool_call_id"] = call_id
+            shown = bounded_tool_content(content)
+            if version == 1:
+                return ToolMessage(type="tool", content=shown, tool_name=name)
+            return ToolMessage(type="tool", content=shown, tool_name=name, tool_call_id=call_id, **numbered)
         case AgentEvent(content=content, diagram=diagram):
-            message = {"type": "agent", "content": content, "diagram": diagram}
+            return AgentMessage(type="agent", content=content, diagram=diagram, **numbered)
         case ErrorEvent(content=content, code=code) | NoticeEvent(content=content, code=code):
-            message = {"type": "error", "content": content}
-            if version == 2:
-                message["code"] = code
+            if version == 1:
+                return ErrorMessage(type="error", content=content)
+            return ErrorMessage(type="error", content=content, code=code, **numbered)
         case QueuedEvent(position=position, running=running):
             if version == 1:
                 return None
-            message = {"type": "queued", "position": position, "running": running}
-    if version == 2 and seq is not None:
-        message["seq"] = seq
-    return message
+            return QueuedMessage(type="queued", position=position, running=running, **numbered)
+
+
+def to_event(message: ServerMessage, text_so_far: str = "") -> Event:
+    """A server message read back as the event it was encoded from; a partial continues
+    `text_so_far`, the answer's text before it."""
+    match message:
+        case UserMessage(content=content):
+            return UserEvent(content)
+        case PartialMessage(delta=delta, content=content):
+            new = delta if delta is not None else (content or "")[len(text_so_far) :]
+            return PartialEvent(new, text_so_far + new)
+        case ToolStartMessage(tool_name=name, args=args, tool_call_id=call_id):
+            return ToolStartEvent(name, args, call_id)
+        case ToolMessage(tool_name=name, content=content, tool_call_id=call_id):
+            return ToolEvent(name, content, call_id or "")
+        case AgentMessage(content=content, diagram=diagram):
+            return AgentEvent(content, diagram)
+        case ErrorMessage(content=content, code=code):
+            return ErrorEvent(content, code or "internal_error")
+        case QueuedMessage(position=position, running=running):
+            return QueuedEvent(position, running)
 
 
 def encode(event: Event, version: ProtocolVersion, seq: int | None = None) -> str | None:
@@ -271,66 +299,3 @@ def encode(event: Event, version: ProtocolVersion, seq: int | None = None) -> st
 def error_message(error: ProtocolError, version: ProtocolVersion) -> str:
     """The frame that tells a client its message was refused (not numbered: it is not in the log)."""
     return json.dumps(to_message(ErrorEvent(error.message, error.code), version), ensure_ascii=False)
-
-
-# ---------------------------------------------------------------------------- tool results on the wire
-
-_SHRINK_STEPS = ((10, 400), (5, 160), (3, 80), (1, 48), (0, 32))
-"""(items kept per list, characters kept per string), tried in turn until a summary fits."""
-
-
-@lru_cache(maxsize=64)
-def bounded_tool_content(content: str, limit: int = TOOL_CONTENT_LIMIT) -> str:
-    """A tool result as clients receive it: as is up to `limit` characters; longer, valid JSON that
-    keeps the scalar keys and the first items of each list, and says under `"_summary"` how long the
-    result was and how many items of each list were left out (`"tables[].columns"`: summed over the
-    tables shown). A result that is not JSON becomes `{"text": its beginning, "_summary": ...}`."""
-    if len(content) <= limit:
-        return content
-    try:
-        data: Any = json.loads(content)
-    except ValueError:
-        data = content
-    for items, chars in _SHRINK_STEPS:
-        left_out: dict[str, int] = {}
-        summary = _summary(len(content), left_out)
-        shrunk = _shrink(data, items, chars, "", left_out)
-        body = {**shrunk, "_summary": summary} if isinstance(shrunk, dict) else _wrap(shrunk, summary)
-        text = json.dumps(body, ensure_ascii=False)
-        if len(text) <= limit:
-            return text
-    preview = content[: limit // 2]
-    while True:  # each round halves the preview, so this ends
-        text = json.dumps({"preview": preview, "_summary": _summary(len(content), {})}, ensure_ascii=False)
-        if len(text) <= limit or not preview:
-            return text
-        preview = preview[: len(preview) // 2]
-
-
-def _summary(characters: int, left_out: dict[str, int]) -> dict[str, Any]:
-    return {
-        "characters": characters,
-        "left_out": left_out,
-        "note": "Shortened for display; the model read the whole result.",
-    }
-
-
-def _wrap(value: Any, summary: dict[str, Any]) -> dict[str, Any]:
-    return {"text" if isinstance(value, str) else "items": value, "_summary": summary}
-
-
-def _shrink(value: Any, items: int, chars: int, path: str, left_out: dict[str, int]) -> Any:
-    """`value` with lists cut to `items` entries (counted in `left_out` by path) and strings to `chars`."""
-    if isinstance(value, str):
-        return value if len(value) <= chars else value[: max(chars - 1, 0)] + "…"
-    if isinstance(value, list):
-        where = path or "items"
-        if len(value) > items:
-            left_out[where] = left_out.get(where, 0) + len(value) - items
-        return [_shrink(item, items, chars, where + "[]", left_out) for item in value[:items]]
-    if isinstance(value, dict):
-        return {
-            key: _shrink(item, items, chars, f"{path}.{key}" if path else str(key), left_out)
-            for key, item in value.items()
-        }
-    return value

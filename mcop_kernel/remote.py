@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
-import typing
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 from tornado.httpclient import HTTPClientError, HTTPRequest
@@ -24,18 +23,11 @@ from tornado.websocket import (
 
 from .errors import OneLineError
 from .fold import AnswerSoFar
-from .protocol import (
-    AgentEvent,
-    ErrorCode,
-    ErrorEvent,
-    Event,
-    ToolEvent,
-    ToolStartEvent,
-    UserEvent,
-)
+from .protocol import Event, ServerMessage, decode, to_event
+from .protocol_messages import ErrorMessage, MessageError, UserMessage
 
 CONNECT_TIMEOUT = 10.0
-_ERROR_CODES: frozenset[str] = frozenset(typing.get_args(ErrorCode))
+log = logging.getLogger(__name__)
 
 
 class ServerConnectionError(OneLineError, ConnectionError):
@@ -70,35 +62,6 @@ class ServerAddress:
         query = {"protocol": "2"} | ({"last_seq": str(last_seq)} if last_seq else {})
         path = f"{parts.path}mcop/ws/{quote(session_id, safe='')}"
         return urlunsplit((scheme, parts.netloc, path, urlencode(query), ""))
-
-
-def to_event(message: dict[str, Any], so_far: AnswerSoFar) -> Event | None:
-    """A v2 message as an event (a partial continues the answer so far); None for unknown ones."""
-    kind, content = message.get("type"), message.get("content", "")
-    if kind == "user":
-        return UserEvent(str(content))
-    if kind == "agent_partial":
-        return so_far.continued(str(message.get("delta", "")))
-    if kind == "tool_start":
-        args = message.get("args")
-        return ToolStartEvent(
-            str(message.get("tool_name", "")),
-            args if isinstance(args, dict) else {},
-            str(message.get("tool_call_id", "")),
-        )
-    if kind == "tool":
-        return ToolEvent(
-            str(message.get("tool_name", "")), str(content), str(message.get("tool_call_id", ""))
-        )
-    if kind == "agent":
-        diagram = message.get("diagram")
-        return AgentEvent(str(content), diagram if isinstance(diagram, str) else None)
-    if kind == "error":
-        code = message.get("code")
-        return ErrorEvent(
-            str(content), typing.cast(ErrorCode, code) if code in _ERROR_CODES else "internal_error"
-        )
-    return None
 
 
 class RemoteSession:
@@ -163,27 +126,28 @@ class RemoteSession:
         started, so_far = False, AnswerSoFar(question)
         while True:
             message = await self._receive(ws)
-            numbered = isinstance(message.get("seq"), int)
-            if numbered:
-                self.last_seq = max(self.last_seq, message["seq"])
+            if message is None:
+                continue
+            numbered = message.seq is not None
+            if message.seq is not None:
+                self.last_seq = max(self.last_seq, message.seq)
             if not started:  # skip the end of an answer in flight, as the server sends it on connect
-                started = message.get("type") == "user" and message.get("content") == question
-                if not started and message.get("type") == "error" and not numbered:
-                    yield to_event(message, so_far) or ErrorEvent("The server refused the question.")
+                started = isinstance(message, UserMessage) and message.content == question
+                if not started and isinstance(message, ErrorMessage) and not numbered:
+                    yield to_event(message)
                     return  # our question was refused (the queue is full, ...)
                 if not started:
                     continue
             elif not numbered:
                 continue  # a refused cancel: the answer goes on
-            event = to_event(message, so_far)
-            if event is None:
-                continue
+            event = to_event(message, so_far.text)
             so_far.add(event)
             yield event
             if so_far.done:
                 return
 
-    async def _receive(self, ws: WebSocketClientConnection) -> dict[str, Any]:
+    async def _receive(self, ws: WebSocketClientConnection) -> ServerMessage | None:
+        """The next message, None for one that is not the protocol's (a newer server's, say)."""
         try:
             raw = await asyncio.wait_for(ws.read_message(), self.timeout)
         except TimeoutError:
@@ -195,8 +159,11 @@ class RemoteSession:
             self._ws = None
             reason = f" ({ws.close_code} {ws.close_reason or ''})".rstrip() if ws.close_code else ""
             raise ServerConnectionError(f"The Jupyter server closed the connection{reason}.")
-        data = json.loads(raw)
-        return data if isinstance(data, dict) else {}
+        try:
+            return decode(raw)
+        except MessageError as exc:
+            log.info("ignoring a message from %s: %s", self.address.url, exc)
+            return None
 
     def cancel(self) -> None:
         """Ask the server to stop the answer in flight (its `error` message ends the answer)."""

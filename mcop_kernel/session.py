@@ -43,6 +43,7 @@ from .protocol import (
     ToolEvent,
     ToolStartEvent,
     UserEvent,
+    check_question,
 )
 from .secrets import redact
 from .session_log import AnswerText, Logged, _Entry, _Token, coalesce
@@ -129,13 +130,7 @@ class ExplorerSession:
         """Queue a question; returns its answer number. Raises ProtocolError when it cannot be taken."""
         if self._closing:
             raise ProtocolError("internal_error", "This session is closed.")
-        if not question.strip():
-            raise ProtocolError("empty_content", "Empty message")
-        if len(question) > self.config.max_question_chars:
-            limit = self.config.max_question_chars
-            raise ProtocolError(
-                "content_too_long", f"The question is {len(question):,} characters; the limit is {limit:,}."
-            )
+        check_question(question, self.config.max_question_chars)
         if len(self._queue) >= self.config.max_queued:
             raise ProtocolError(
                 "queue_full",
