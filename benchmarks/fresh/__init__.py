@@ -1,0 +1,1 @@
+"""A kept-apart measurement: steward questions on schemas nobody in the project used."""
