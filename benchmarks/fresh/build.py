@@ -23,6 +23,16 @@ _SPIRIT_SETTINGS = """from .dev import *  # noqa: F403
 import os
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["FRESH_DB"]}}
 """
+_DJSTRIPE_SETTINGS = """import os
+SECRET_KEY = "fresh-benchmark"
+USE_TZ = True
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions", "djstripe"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["FRESH_DB"]}}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+STRIPE_LIVE_MODE = False
+DJSTRIPE_WEBHOOK_SECRET = "whsec_fresh"
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+"""
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class App:
 APPS = {
     "buildbot": App("buildbot", "buildbot==4.3.0", "continuous integration (SQLAlchemy + alembic)"),
     "spirit": App("spirit", "django-spirit==0.14.3", "a discussion forum (Django)"),
+    "djstripe": App("djstripe", "dj-stripe==2.11.0", "Stripe billing models (Django)"),
 }
 
 
@@ -80,7 +91,15 @@ def _migrate_spirit(app: App, target: Path) -> None:
     _run(manage, MIGRATE_TIMEOUT_S, cwd=site, env={"FRESH_DB": str(target)})
 
 
-_MIGRATE = {"buildbot": _migrate_buildbot, "spirit": _migrate_spirit}
+def _migrate_djstripe(app: App, target: Path) -> None:
+    project = app.home / "project"
+    project.mkdir(parents=True, exist_ok=True)
+    (project / "fresh_settings.py").write_text(_DJSTRIPE_SETTINGS)
+    env = {"FRESH_DB": str(target), "DJANGO_SETTINGS_MODULE": "fresh_settings", "PYTHONPATH": str(project)}
+    _run([app.bin("django-admin"), "migrate", "--no-input"], MIGRATE_TIMEOUT_S, cwd=project, env=env)
+
+
+_MIGRATE = {"buildbot": _migrate_buildbot, "spirit": _migrate_spirit, "djstripe": _migrate_djstripe}
 
 
 def build(label: str, force: bool = False) -> bool:

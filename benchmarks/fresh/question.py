@@ -66,7 +66,7 @@ def score(text: str, expect: Expect, schema: Schema) -> Verdict:
             missing.append(f"{expect.at_least - found} more of {len(expect.some)}")
     if expect.count is not None and not re.search(rf"(?<![\w.]){expect.count}(?![\w.])", text):
         missing.append(f"count {expect.count}")
-    missing += [f"'{w}'" for w in expect.words if w.lower() not in text.lower()]
+    missing += [f"'{w}'" for w in expect.words if not _named(text, w)]
     mentioned = mentioned_tables(text, schema)
     if expect.about_tables:
         allowed = len(set(expect.names) | set(expect.some) | set(expect.context)) + EXTRA_TABLES
@@ -77,6 +77,6 @@ def score(text: str, expect: Expect, schema: Schema) -> Verdict:
         hops = schema.distance(start, end, allowed=mentioned | {start, end})
         if not (_named(text, start) and _named(text, end)) or hops is None or hops > fewest + 2:
             missing.append(f"a path {start} → {end} of at most {fewest + 2} joins")
-        elif len(mentioned) > max(10, 2 * fewest + 6):
+        elif len(mentioned) > min(len(schema.tables) // 2, 2 * fewest + 12):  # room for an alternative
             missing.append(f"names {len(mentioned)} tables for a {fewest}-join path")
     return Verdict(not missing, tuple(missing))

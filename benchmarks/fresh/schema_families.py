@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from .phrasing import Maker
 from .question import Expect, listed
@@ -62,7 +63,8 @@ def points_to(m: Maker) -> None:
         "followup": ("what does it reference?", "and which tables does it point at?"),
     }
     for t in m.pick([t for t in m.schema.tables if 1 <= len(m.schema.targets(t)) <= 8], PER_FAMILY):
-        m.ask("points_to", phr, listed(m.schema.targets(t)), t)
+        both = tuple(sorted(m.schema.referrers(t)))  # an answer may give both directions
+        m.ask("points_to", phr, replace(listed(m.schema.targets(t)), context=both), t)
 
 
 def referenced_by(m: Maker) -> None:
@@ -75,7 +77,8 @@ def referenced_by(m: Maker) -> None:
     }
     pool = [t for t in m.schema.tables if 1 <= len(m.schema.referrers(t)) <= 12]
     for t in m.pick(pool, PER_FAMILY):
-        m.ask("referenced_by", phr, listed(m.schema.referrers(t)), t)
+        both = tuple(sorted(m.schema.targets(t)))
+        m.ask("referenced_by", phr, replace(listed(m.schema.referrers(t)), context=both), t)
 
 
 def optional_refs(m: Maker) -> None:

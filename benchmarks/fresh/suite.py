@@ -13,7 +13,7 @@ from .steward_families import FAMILIES as STEWARD_FAMILIES
 from .wording import loose_names
 
 SEED = 1311
-LABELS = ("buildbot", "spirit", "sample")
+LABELS = ("buildbot", "spirit", "djstripe", "sample")
 
 
 def load(label: str) -> Schema | None:

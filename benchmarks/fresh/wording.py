@@ -49,27 +49,33 @@ def plural(word: str) -> str:
     return word + "s"
 
 
-def _break(word: str, known: set[str], whole: bool = False) -> list[str]:
-    """A run-together word split into a known word and the rest (`topicfavorite` → topic, favorite);
-    `whole`: the rest must be a known word too."""
-    for cut in range(len(word) - 3, 2, -1):
-        rest = word[cut:]
-        if word[:cut] in known and len(rest) >= 3 and (not whole or singular(rest) in known):
-            return [word[:cut], rest]
-    return [word]
+def _split(word: str, known: set[str]) -> list[str]:
+    """A run-together word as known words of at least three letters, fewest pieces first
+    (`applicationfeerefund` → application, fee, refund), or the word itself."""
+    known = known - {word, singular(word)}
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for i in range(1, len(word) + 1):
+        for j in range(max(0, i - 24), i - 2):
+            before, piece = best[j], word[j:i]
+            if before is not None and (piece in known or singular(piece) in known):
+                found = best[i]
+                if found is None or len(before) + 1 < len(found):
+                    best[i] = [*before, piece]
+    pieces = best[-1]
+    return pieces if pieces and len(pieces) > 1 else [word]
 
 
-def _loose_words(name: str, areas: set[str], known: set[str]) -> list[str]:
+def _loose_words(name: str, areas: set[str], dominant: set[str], known: set[str]) -> list[str]:
     parts = [p for p in re.split(r"[_\s]+", name.lower()) if p]
-    if len(parts) >= 2 and parts[-1] not in parts[:-1] and _break(parts[-1], set(parts[:-1])) != [parts[-1]]:
-        return _break(parts[-1], set(parts[:-1]) | known)  # Django: app label, then the model's name
-    if len(parts) == 1:
-        return _break(parts[0], known, whole=True)  # buildrequests → build, requests
     if len(parts) >= 2 and parts[-1] in parts[:-1]:
         return [parts[-1]]  # spirit_topic_topic → topic
-    if len(parts) >= 3 and parts[0] in areas:
-        parts = parts[1:]
-    return parts
+    label = set(parts[:-1])
+    if any(parts[-1].startswith(p) and len(parts[-1]) - len(p) >= 3 for p in label):
+        words = _split(parts[-1], known | label)  # Django: an app label, then the model's name
+        return [w for w in words if w not in areas] or words
+    if len(parts) >= 2 and parts[0] in areas and (len(parts) >= 3 or parts[0] in dominant):
+        parts = parts[1:]  # an application's label dropped
+    return [w for p in parts for w in _split(p, known)]
 
 
 def _key(words: list[str]) -> str:
@@ -80,20 +86,22 @@ def loose_names(schema: Schema) -> dict[str, str]:
     """Each table's loose name, where the schema gives it one that no other table shares."""
     first = Counter(re.split(r"_", t.lower())[0] for t in schema.tables)
     areas = {w for w, n in first.items() if n >= 3}
+    dominant = {w for w, n in first.items() if n >= max(3, len(schema.tables) // 4)}
     known = {p for t in schema.tables for p in t.lower().split("_") if len(p) >= 3}
     known |= {singular(p) for p in known}
     known |= {
         p for cols in schema.columns.values() for c in cols for p in c.lower().split("_") if len(p) >= 4
     }
-    words = {t: _loose_words(t, areas, known) for t in schema.tables}
+    words = {t: _loose_words(t, areas, dominant, known) for t in schema.tables}
     for table, display in schema.display.items():
         words[table] = re.findall(r"[a-z0-9]+", display.lower())
     keys = Counter(_key(w) for w in words.values())
     exact = {t.lower().replace("_", "") for t in schema.tables}
     loose: dict[str, str] = {}
+    full = {t: _key(t.lower().split("_")) for t in schema.tables}
     for table, ws in words.items():
-        if keys[_key(ws)] > 1 or not ws:
-            continue
+        if keys[_key(ws)] > 1 or not ws or any(f.endswith(_key(ws)) for t, f in full.items() if t != table):
+            continue  # another table's name ends the same way: the loose name would be ambiguous
         last = ws[-1]
         if table not in schema.display and last not in _UNCOUNTED and len(last) > 3:
             last = singular(last) if last != singular(last) else plural(last)
@@ -104,10 +112,12 @@ def loose_names(schema: Schema) -> dict[str, str]:
 
 
 def misspell(text: str, rng: random.Random, avoid: tuple[str, ...] = ()) -> str:
-    """One letter dropped or two swapped in one word of at least six letters (not an exact name)."""
-    words = [
-        m for m in re.finditer(r"[A-Za-z]{6,}", text) if not any(m.group() in a for a in avoid if "_" in a)
-    ]
+    """One letter dropped or two swapped in one word of at least six letters; an exact table name
+    in the question is left as it is (a loose name may be misspelt)."""
+    exact = {a.lower() for a in avoid}
+    tokens = [m for m in re.finditer(r"[A-Za-z0-9_]+", text) if m.group().lower() not in exact]
+    words = [m for m in tokens if len(m.group()) >= 6 and m.group().isalpha()]
+    words = words or [m for m in tokens if len(m.group()) == 5 and m.group().isalpha()]
     if not words:
         return text
     m = rng.choice(words)
