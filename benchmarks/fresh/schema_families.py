@@ -128,9 +128,9 @@ def column_word(m: Maker) -> None:
         "casual": (
             "is there a column for {w} anywhere?",
             "which tables have a {w} column?",
-            "where do we keep {w}?",
+            "any {w} columns in this schema?",
         ),
-        "terse": ("columns named like {w}", "{w} columns"),
+        "terse": ("columns named like {w}", "cols called {w}?"),
         "polite": ("which tables hold a column called {w}", "where a {w} column exists"),
     }
     tokens: Counter[str] = Counter()
