@@ -116,6 +116,34 @@ def report(rows: list[dict[str, object]], model: str) -> None:
     print(f"{'overall':<20}{passed:>7}{len(rows):>7}{passed / len(rows):>7.0%}   model {model}")
 
 
+def _miss_kind(missing: list[str]) -> str:
+    first = missing[0] if missing else ""
+    for prefix, kind in (
+        ("count", "count"),
+        ("names ", "too many tables"),
+        ("a path", "path"),
+        ("'", "word"),
+    ):
+        if first.startswith(prefix):
+            return kind
+    return "names"
+
+
+def shapes(rows: list[dict[str, object]], top: int = 12) -> None:
+    """The commonest failures, grouped by family, the first tool called and what was missing."""
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for r in rows:
+        if not r["passed"]:
+            tools = r.get("tools") or []
+            tool = str(tools[0]) if isinstance(tools, list) and tools else "no tool"
+            missing = r.get("missing") or []
+            kind = _miss_kind([str(m) for m in missing] if isinstance(missing, list) else [])
+            groups[(str(r["family"]), tool, kind)].append(str(r["question"]))
+    print("commonest failures (family, first tool, what was missing):")
+    for (family, tool, kind), asked in sorted(groups.items(), key=lambda g: -len(g[1]))[:top]:
+        print(f"{len(asked):>4}  {family} / {tool} / {kind}   e.g. {asked[0]!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score the explorer on fresh steward questions.")
     parser.add_argument("--model", default="offline", help="any model string session_config takes")
@@ -151,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     failures = [r for r in rows if not r["passed"]]
+    shapes(failures)
     (args.out / "failures.json").write_text(json.dumps(failures, indent=1, ensure_ascii=False))
     print(f"{len(failures)} failures written to {args.out / 'failures.json'}")
     return 0
