@@ -13,7 +13,10 @@ import pytest
 from pydantic_ai import models
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask, receive, until_final
+from ws_client import ask, receive, sessions_in, until_final
+from ws_client import both_modes as jp_server_config
+
+__all__ = ["jp_server_config", "sessions_in"]  # every test here runs in both modes
 
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
 OWNER_QUESTION = "who owns the supplier table?"

@@ -15,13 +15,19 @@ import base64
 import fcntl
 import json
 import os
+import shutil
 import socket
 import struct
 import termios
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from tornado.websocket import WebSocketClientConnection
+from traitlets.config import Config
+
+import mcop_kernel.kernel
 
 WsFetch = Callable[..., Awaitable[WebSocketClientConnection]]
 """pytest-jupyter's `jp_ws_fetch`: `await jp_ws_fetch("mcop", "ws", sid, params=..., headers=...)`."""
@@ -86,3 +92,25 @@ def stuck_client(port: int, path: str, token: str, question: str) -> socket.sock
 def unread_bytes(client: socket.socket) -> int:
     """How much the server has sent that `client` has not read (the kernel's receive queue)."""
     return struct.unpack("i", fcntl.ioctl(client.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]  # type: ignore[no-any-return]
+
+
+KERNELSPEC = Path(mcop_kernel.kernel.__file__).parent / "kernelspec"
+SESSIONS_IN = ("server", "kernel")
+"""Where the extension runs its sessions: in the server's process, or in MCOP kernels it relays to."""
+
+
+@pytest.fixture(params=SESSIONS_IN)
+def sessions_in(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs twice: sessions in process, and in MCOP kernels. Take it into a
+    test module with `from ws_client import both_modes as jp_server_config, sessions_in`."""
+    return str(request.param)
+
+
+@pytest.fixture
+def both_modes(jp_server_config: Config, sessions_in: str, jp_data_dir: Path) -> Config:
+    """The conftest's server config with `MCOPExtension.sessions_in` set to the test's mode (and
+    the MCOP kernelspec where the test's isolated server looks for kernelspecs)."""
+    jp_server_config.MCOPExtension.sessions_in = sessions_in
+    if sessions_in == "kernel":
+        shutil.copytree(KERNELSPEC, jp_data_dir / "kernels" / "mcop", dirs_exist_ok=True)
+    return jp_server_config

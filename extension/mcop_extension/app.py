@@ -21,11 +21,19 @@ from mcop_kernel.config import ConfigError, model_label, session_config
 from mcop_kernel.connection import ConnectionSettings, StreamConnection
 from mcop_kernel.registry import SessionRegistry
 from mcop_kernel.secrets import redact, redact_logs
-from mcop_kernel.store import SQLiteStore, StoreError, default_store_path, open_store
+from mcop_kernel.store import SessionStore, SQLiteStore, StoreError, default_store_path, open_store
 
 from .assets import MERMAID, mermaid_dirs
-from .handlers import AGUIHandler, InfoHandler, TranscriptHandler, WebSocketHandler
+from .handlers import (
+    SHARED_SECRET_PROVIDERS,
+    AGUIHandler,
+    InfoHandler,
+    TranscriptHandler,
+    WebSocketHandler,
+)
+from .kernels import KERNEL_NAME, KernelPool
 from .mcp_handler import MCPHandler
+from .relay import Relay
 
 
 @dataclass
@@ -45,7 +53,15 @@ class ExplorerService:
     max_frame_bytes: int
     ag_ui_runs: RunLimit
     max_ag_ui_body: int
-    connections: set[StreamConnection] = field(default_factory=set)
+    connections: set[StreamConnection | Relay] = field(default_factory=set)
+    kernels: KernelPool | None = None
+    """The MCOP kernels hosting the sessions (`sessions_in = "kernel"`), else None."""
+    store_reader: SessionStore | None = None
+    """The session store, read by the server for transcripts when the sessions run in kernels."""
+
+    @property
+    def ready(self) -> bool:
+        return self.problem is None and (self.sessions is not None or self.kernels is not None)
 
     def connection_settings(self, version: int) -> ConnectionSettings:
         return ConnectionSettings(
@@ -61,6 +77,7 @@ class ExplorerService:
             "ag_ui": "POST mcop/ag-ui",
             "default_protocol": self.default_protocol,
             "ready": self.problem is None,
+            "sessions_in": "kernel" if self.kernels is not None else "server",
             "problem": self.problem,
             "store": self.store,
         }
@@ -111,6 +128,18 @@ class MCOPExtension(ExtensionApp):
     stall_timeout = Float(30.0, config=True, help="Seconds before a client that stopped reading is dropped.")
     max_ag_ui_runs = Int(4, config=True, help="AG-UI runs one user may have in progress at once.")
     catalog_threads = Int(DEFAULT_THREADS, config=True, help="Threads a blocking catalog may use at once.")
+    sessions_in = Enum(
+        ["server", "kernel"],
+        default_value="server",
+        config=True,
+        help="Where the WebSocket sessions run: in this server's process, or in MCOP kernels started "
+        "through the server's kernel manager (local processes, or a gateway's with --gateway-url), "
+        "the server relaying each client to its session's kernel.",
+    )
+    kernels_per_user = Int(
+        1, config=True, help="MCOP kernels per user when sessions_in is 'kernel' (a session stays in one)."
+    )
+    kernel_name = Unicode(KERNEL_NAME, config=True, help="The kernelspec of the kernels hosting sessions.")
 
     service: ExplorerService
 
@@ -146,6 +175,9 @@ class MCOPExtension(ExtensionApp):
         redact_logs(self.log, *servers, spare=self._login_banner)
         sessions, problem = None, None
         store_info = self._store_info()
+        if self.sessions_in == "kernel":
+            self._initialize_kernels(store_info)
+            return
         try:
             store = open_store(self.store_url) if self.store_url else SQLiteStore(str(store_info["path"]))
             if isinstance(store, SQLiteStore) and store.recovered_from is not None:
@@ -174,6 +206,62 @@ class MCOPExtension(ExtensionApp):
 
         IOLoop.current().add_callback(_freeze_startup_objects)
 
+    def _initialize_kernels(self, store_info: dict[str, str | None]) -> None:
+        """Sessions in MCOP kernels: the server keeps only a reader of the shared store (for
+        transcripts); each kernel opens the same store, so history outlives any kernel."""
+        problem, reader = None, None
+        try:
+            reader = open_store(self.store_url) if self.store_url else SQLiteStore(str(store_info["path"]))
+            if isinstance(reader, SQLiteStore) and reader.recovered_from is not None:
+                store_info["recovered_from"] = str(reader.recovered_from)
+        except StoreError as exc:
+            problem = redact(str(exc))
+            self.log.error("MCOP Explorer is not ready: %s", problem)
+        settings = {
+            "model": self.model,
+            "catalog": self.catalog,
+            "store_url": self.store_url,
+            "store_path": store_info.get("path"),
+            "answer_timeout": self.answer_timeout,
+            "max_queued": self.max_queued,
+            "max_question_chars": self.max_question_chars,
+            "max_running_answers": self.max_running_answers,
+            "catalog_threads": self.catalog_threads,
+            "window": self.partial_window_ms / 1000,
+            "stall_timeout": self.stall_timeout,
+        }
+        pool = None
+        if problem is None:
+            manager = self.serverapp.kernel_manager if self.serverapp is not None else None
+            pool = KernelPool(manager, settings, self.kernels_per_user, self.kernel_name)
+            owner = self._owner()
+            if owner:
+                IOLoop.current().add_callback(pool.prestart, owner)
+        self.service = ExplorerService(
+            sessions=None,
+            problem=problem,
+            store=store_info,
+            model=redact(model_label(self.model)),
+            catalog=redact(self.catalog),
+            default_protocol=self.default_protocol,
+            window=self.partial_window_ms / 1000,
+            stall_timeout=self.stall_timeout,
+            max_frame_bytes=max(64 * 1024, 8 * self.max_question_chars),
+            ag_ui_runs=RunLimit(self.max_ag_ui_runs),
+            max_ag_ui_body=max(1024 * 1024, 64 * self.max_question_chars),
+            kernels=pool,
+            store_reader=reader,
+        )
+        IOLoop.current().add_callback(_freeze_startup_objects)
+
+    def _owner(self) -> str:
+        """The user whose kernels start with the server: "owner" for Jupyter's own token and password
+        logins, JupyterHub's user for a single-user server of a hub, else nobody in advance."""
+        provider = self.serverapp.identity_provider if self.serverapp is not None else None
+        if type(provider) in SHARED_SECRET_PROVIDERS:
+            return "owner"
+        return os.environ.get("JUPYTERHUB_USER", "")
+
     def initialize_handlers(self) -> None:
         session = r"(?P<session_id>[^/]+)"
         self.handlers.extend(
@@ -192,6 +280,10 @@ class MCOPExtension(ExtensionApp):
         service: ExplorerService | None = getattr(self, "service", None)
         if service is None:  # the extension never started: nothing to stop
             return
+        if service.kernels is not None:
+            await service.kernels.stop(SHUTDOWN_GRACE)  # the answers end, their clients are told
+            if service.store_reader is not None:
+                service.store_reader.close()
         if service.sessions is not None:
             await service.sessions.close()  # the answers end, then their saves finish
             try:

@@ -25,11 +25,12 @@ from mcop_kernel.secrets import redact
 
 if TYPE_CHECKING:
     from .app import ExplorerService
+    from .relay import Relay
 
 V2_SUBPROTOCOL = "mcop.v2"
 AUTH_RESOURCE = "mcop"
 LAST_SEQ = re.compile(r"[0-9]{1,18}")
-_SHARED_SECRET_PROVIDERS = (IdentityProvider, PasswordIdentityProvider)
+SHARED_SECRET_PROVIDERS = (IdentityProvider, PasswordIdentityProvider)
 
 
 Method = TypeVar("Method", bound=Callable[..., Any])
@@ -54,7 +55,7 @@ class _ExplorerHandler(ExtensionHandlerMixin, JupyterHandler):
         """Whose sessions these are. Jupyter's own token and password logins make every request
         an anonymous user of the one person who owns the server, so they all share "owner"; an
         identity provider that names users (JupyterHub, a collaboration setup) keeps them apart."""
-        if type(self.identity_provider) in _SHARED_SECRET_PROVIDERS:
+        if type(self.identity_provider) in SHARED_SECRET_PROVIDERS:
             return "owner"
         return str(self.current_user.username)
 
@@ -86,7 +87,7 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
     """`{base_url}mcop/ws/{session_id}`: v1 by default; v2 with `?protocol=2` or the `mcop.v2`
     subprotocol; `?last_seq=N` resumes after message N."""
 
-    connection: StreamConnection | None = None
+    connection: StreamConnection | Relay | None = None
 
     def set_default_headers(self) -> None:
         """JupyterHandler's headers make no sense on a WebSocket upgrade."""
@@ -131,7 +132,7 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
             raise web.HTTPError(403, f"User is not authorized to execute on resource: {AUTH_RESOURCE}.")
         self.check_session_id(session_id)
         self.version, self.after_seq = self._version(), self._last_seq()
-        if self.service.sessions is None:
+        if not self.service.ready:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
         await super().get(session_id)
 
@@ -139,6 +140,9 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
         """Runs once the upgrade passed every check (origin included)."""
         super().open()
         self.set_nodelay(True)
+        if self.service.kernels is not None:
+            await self._relay(session_id)
+            return
         assert self.service.sessions is not None
         try:
             session = await self.service.sessions.get(self.user_key, session_id)
@@ -151,6 +155,25 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
         )
         self.service.connections.add(self.connection)
         self.connection.start(self.after_seq)
+
+    async def _relay(self, session_id: str) -> None:
+        """Sessions in kernels: forward this client to the kernel hosting its session."""
+        assert self.service.kernels is not None
+        try:
+            host = await self.service.kernels.host_for(self.user_key, session_id)
+            problem = await host.ready
+        except Exception as exc:
+            problem = redact(str(exc) or type(exc).__name__)
+        if problem is not None:
+            self.log.error("MCOP Explorer's kernel is not ready: %s", problem)
+            self.close(1011, "MCOP Explorer's kernel is not ready.")
+            return
+        if self.ws_connection is None:  # the client left while its kernel started
+            return
+        relay = host.relay(self._send, self.close)
+        self.connection = relay
+        self.service.connections.add(relay)
+        relay.start(self.user_key, session_id, self.version, self.after_seq)
 
     def _send(self, text: str) -> Awaitable[None] | None:
         """Write a message; the caller waits only while the socket is backed up."""
@@ -192,6 +215,8 @@ class AGUIHandler(_ExplorerHandler, APIHandler):
     @web.authenticated
     @allowed_to("execute")
     async def post(self) -> None:
+        if self.service.kernels is not None:
+            raise web.HTTPError(501, "AG-UI runs only with MCOPExtension.sessions_in = 'server'.")
         if self.service.sessions is None:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
         if len(self.request.body) > self.service.max_ag_ui_body:
@@ -232,11 +257,20 @@ class TranscriptHandler(_ExplorerHandler, APIHandler):
     @allowed_to("read")
     async def get(self, session_id: str) -> None:
         self.check_session_id(session_id)
-        if self.service.sessions is None:
+        if not self.service.ready:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
         try:
-            busy, transcript = await self.service.sessions.transcript(self.user_key, session_id)
+            busy, transcript = await self._transcript(session_id)
         except Exception as exc:  # the store failed while the server ran
             raise web.HTTPError(503, f"The session store could not be read: {redact(str(exc))}") from None
         exchanges: list[dict[str, Any]] = [dataclasses.asdict(x) for x in transcript]
         self.finish(json.dumps({"session_id": session_id, "busy": busy, "exchanges": exchanges}))
+
+    async def _transcript(self, session_id: str) -> tuple[bool, list[Any]]:
+        """As the store has it; with sessions in kernels, busy while an answer is unfinished there."""
+        if self.service.sessions is not None:
+            return await self.service.sessions.transcript(self.user_key, session_id)
+        store = self.service.store_reader
+        assert store is not None
+        saved = await asyncio.to_thread(store.load, self.user_key, session_id)
+        return any(x.unfinished for x in saved.transcript), saved.transcript

@@ -69,6 +69,8 @@ class MCPHandler(_ExplorerHandler, APIHandler):
             self._closed.set()
 
     async def _forward(self) -> None:
+        if self.service.kernels is not None:
+            raise web.HTTPError(501, "MCP is served only with MCOPExtension.sessions_in = 'server'.")
         if self.service.sessions is None:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
         self._closed = asyncio.Event()

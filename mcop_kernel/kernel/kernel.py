@@ -25,6 +25,7 @@ from ..session import ExplorerSession, SessionConfig
 from ..store import MemoryStore, SessionStore, SQLiteStore, default_store_path
 from .answer import CellOutputs, Interrupt, answer_into, show_answer
 from .cells import HELP, NEW_CONVERSATION, CellError, Magic, parse_cell, session_id_for
+from .host import install as host_sessions
 from .names import MAGICS, CatalogNames, table_bundle
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class MCOPKernel(Kernel):
         self._session: ExplorerSession | None = None
         self._names: CatalogNames | None = None
         self._warm_up: asyncio.Future[None] | None = None
+        self.host = host_sessions(self)  # a Jupyter server may host its WebSocket sessions here
 
     def start(self) -> None:
         """Serve the channels, and meanwhile load the explorer and the catalog's names, so that the
