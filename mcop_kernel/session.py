@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pydantic_ai
@@ -130,7 +130,7 @@ class ExplorerSession:
         self._current.cancel()
         return True
 
-    async def ask(self, question: str) -> AsyncIterator[Event]:
+    async def ask(self, question: str) -> AsyncGenerator[Event, None]:
         """Ask and iterate over this answer's events, ending with its `agent` or `error` event (and
         a `notice` when the answer could not be saved)."""
         answer, ended = self.submit(question), False
