@@ -211,7 +211,16 @@ def _hit(hit: Result) -> str:
     return f"`{name}`" + (dash(snippet) if "table" in snippet else " (table)" + dash(snippet))
 
 
-def term_answer(term: Result) -> str:
+def term_answer(term: Result, columns_first: bool = False) -> str:
+    """A glossary term; `columns_first` when the question asked which columns it is linked to."""
+    if columns_first:
+        columns = list(term.get("columns") or [])
+        head = f"**{term['name']}** is linked to {count(len(columns), 'column')}"
+        listed = [f"- `{c}`" for c in columns]
+        definition = f"It means: {term.get('definition') or 'no definition recorded.'}"
+        return "\n".join(
+            [head + (":" if columns else "."), "", *listed, *([""] if listed else []), definition]
+        )
     lines = [f"**{term['name']}**: {term.get('definition') or 'no definition recorded.'}", ""]
     if term.get("domain"):
         lines.append(f"- Domain: {term['domain']} ({term.get('status', 'Approved')})")

@@ -150,6 +150,8 @@ def lacking_answer(intent: Intent, result: Result) -> str:
         if coverage is not None
         else ""
     )
+    if intent.order.startswith("share") and total:
+        return _share_answer(intent, what, n, total, tables, note)
     if n == 0:
         return f"All {count(total, 'table')} {_HAVE.get(what, 'have it')}: none lacks it."
     head = f"**{n} of {total}** tables have {_LACKING.get(what, 'none')}.{share}"
@@ -157,6 +159,23 @@ def lacking_answer(intent: Intent, result: Result) -> str:
         alone = int(result["unreferenced"])
         head += f" {alone} of them {'is' if alone == 1 else 'are'} not referenced by any table either."
     return "\n".join([head + (f" {note}" if note else ""), "", *names_list(tables, n)])
+
+
+def _share_answer(intent: Intent, what: str, lacking: int, total: int, tables: list[str], note: str) -> str:
+    """The share first ("**38 of 71** tables (**54%**) have a steward"), then the tables lacking it."""
+    have = total - lacking
+    if intent.order == "share-lacking":
+        share = round(lacking * 100 / total)
+        head = f"**{lacking} of {total}** tables (**{share}%**) have {_LACKING.get(what, 'none')}."
+    else:
+        head = (
+            f"**{have} of {total}** tables (**{round(have * 100 / total)}%**) {_HAVE.get(what, 'have it')}."
+        )
+    head += f" {note}" if note else ""
+    if not lacking:
+        return head + " None lacks it."
+    rest = f"{'The one' if lacking == 1 else f'The {lacking}'} without:"
+    return "\n".join([head, "", rest, "", *names_list(tables, lacking)])
 
 
 def coverage_answer(intent: Intent, result: Result, lacking: Result | None = None) -> str:

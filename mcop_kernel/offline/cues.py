@@ -201,8 +201,16 @@ REFERENCES = _any(
     + r"|parents?|children|child tables|referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?"
     r"|depend\w* on|outgoing|dependants|dependents"
 )
-KEYS = _any(r"primary keys?|pks?|unique|uniquely|identif(?:y|ies|ier)|grain|natural keys?|keys?")
-JOIN = _any(r"join\w*|sql|combine|path (?:from|between)|get from|how do i (?:link|connect)|query .* together")
+KEYS = _any(
+    r"primary keys?|pks?|unique|uniquely|identif(?:y|ies|ier|iers|ied|ying)|grain|natural keys?|keys?"
+    r"|key columns?|what makes (?:a|each|one) (?:row|record)"
+)
+JOIN = _any(
+    r"join\w*|sql|combine|path (?:from|between|to)|paths? (?:that )?(?:link|connect)\w*|get from|go from"
+    r"|(?:get|go|travel|navigate|walk|hop|move) (?:from )?x (?:\w+ )?(?:over |across |through )?to x"
+    r"|routes?|routing|navigate|traverse|hops?|chain of (?:joins|foreign keys|fks|links)"
+    r"|how do i (?:link|connect|reach)|query .* together|from x (?:\w+ )?(?:over |across )?to x"
+)
 LINEAGE = _any(
     r"lineage|upstream|downstream|com(?:e|es|ing) from|came from|fed (?:by|from)|feeds?|flowchart|provenance"
     r"|origins?|loaded from|derived from|data flows?|flows? (?:in)?to|where does .+ go|sources? of|used by"
@@ -243,7 +251,31 @@ DESCRIBE = _any(
     r"|explain|look like|info(?:rmation)?|what is|what's"
 )
 LIST = _any(
-    r"tables|list|what(?:'s| is) in|datasets|what do (?:we|you) have|show (?:me )?(?:all|the)|inventory"
+    r"tables|list|every table|each table|all (?:the )?table|what(?:'s| is) in|datasets"
+    r"|what do (?:we|you) have|show (?:me )?(?:all|the)|inventory"
 )
 SCOPE_TABLE = _any(r"tables?")
 SCOPE_COLUMN = _any(r"columns?|fields?|attributes?")
+
+SHARE = _any(
+    r"share|percentage|percent|proportion|fraction|ratio|what part|how much of|% of"
+    r"|how many (?:of the )?tables (?:have|has|carry|come with|are) (?:an? |any |their )?"
+    r"(?:owners?|stewards?|descriptions?|documented|described|primary keys?|pks?|foreign keys?|fks?|terms?)"
+)
+"""A share of the tables that have something ("what share of tables have a steward?"): a figure first."""
+HAVE_NOT = re.compile(r"\b(?:no|without|lack\w*|missing|not|don'?t|doesn'?t|un\w+ed|nobody)\b")
+NAME_IN = _any(
+    r"in (?:the|their|its|a) (?:column |field )?names?|whose (?:column |field )?names? (?:\w+ )?"
+    r"(?:contains?|includes?|has|have|mentions?|with|starts?|ends?|begins?)"
+    r"|names? (?:contains?|containing|includes?|including|mentioning|mentions?|with|has|having)"
+    r"|(?:named|called) (?:like|after)|(?:columns?|fields?) (?:named|called)"
+)
+"""A column asked by the words of its name ("columns with date in the name"), not by its kind of value."""
+TERM_COLUMNS = _any(
+    r"(?:linked|tied|mapped|attached|associated|connected|tagged|assigned|related) (?:to|with) (?:the )?"
+    r"(?:glossary |business )?term|(?:use|uses|carry|carries|have|has) the (?:glossary |business )?term"
+    r"|(?:the )?term \w+(?: \w+){0,3} (?:describes?|covers?|is linked to|applies to)"
+)
+"""The columns a glossary term is linked to ("which columns are linked to the term X")."""
+ONE_COLUMN = re.compile(r"\b(?:a|an|any|one|some) \w+ (?:column|field)\b(?! of)")
+"""One column asked by its word ("is there a vendor column anywhere?"): a name, not a kind of value."""

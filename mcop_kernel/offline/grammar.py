@@ -103,3 +103,7 @@ COLUMN_STOP = (FILLER - NAME_WORDS - frozenset(TYPE_WORDS)) | _words("""
     where do we any there is are a an the that for of in our hi hey hello thanks please
 """)
 """Words of a question about columns that are not part of the column name asked for."""
+QUANTIFIERS = _words("full complete whole entire every each total single all any")
+"""Words that say how much of a list is asked ("the full table list"): never a table's name before `table`."""
+ATTRIBUTES = CUES | _words("pk pks fk fks parents parent children child columns fields lineage keys owner")
+"""A table's attribute words: a question of these alone ("and the pk?") asks about the table discussed."""

@@ -20,6 +20,7 @@ from .shapes import (
     value_words_only,
     with_tables,
 )
+from .subsets import counted_subset, follows_up, named_column_word, share_of
 from .vocabulary import EXACT, Vocabulary
 
 __all__ = ["TABLE_KINDS", "Context", "Intent", "IntentKind", "SearchScope", "parse_question"]
@@ -53,13 +54,16 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     tables = [
         m
         for m in reading.mentions
-        if m.tables and not kind_compound(reading, m) and not (stored and value_words_only(m))
+        if m.tables
+        and not kind_compound(reading, m)
+        and not (stored and value_words_only(m))
+        and not named_column_word(reading, m)
     ]
     if not (c.JOIN.search(low) or c.COMPARE.search(low) or c.RELATIONSHIPS.search(low)):
         tables = _without_loose_value_words(tables)
     if not tables and vocab is not None:
         tables = _unknown_table(reading)
-    refers = refers_back(reading)
+    refers = refers_back(reading) or (not tables and follows_up(reading, low, context))
     table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
     term = next((m.term if m.mended else m.text for m in reading.mentions if m.term), "")
     person = next((m.person for m in reading.mentions if m.person and not m.tables), "")
@@ -73,6 +77,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
 
     if c.HELP.search(low) and not tables:
         return Intent("help")
+    if c.SHARE.search(low) and not tables and (shared := share_of(low)) is not None:
+        return shared
     if context.kind == "list" and context.next_offset is not None and c.MORE.search(low) and not tables:
         return Intent(
             "list",
@@ -105,6 +111,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         if table_type or domain or area:
             return Intent("list", table_type=table_type, domain=domain, area=area, order="rows")
         return Intent("largest")
+    if c.COUNT.search(low) and not tables and (subset := counted_subset(low)) is not None:
+        return subset
     if c.COUNT.search(low) and not tables:
         what = "columns" if c.COLUMNS.search(low) else "foreign_keys" if c.REFERENCES.search(low) else ""
         return Intent(
@@ -197,6 +205,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         return table_intent("column_kind", phrase=column.text)
     if c.VALUES.search(low) and tables and not refers and all(m.tables[0][0] != EXACT for m in tables):
         return column_question(reading, low)  # "where do we keep uploaded values?": a column, loosely a table
+    if term and c.TERM_COLUMNS.search(low):
+        return Intent("term", phrase=term, what="columns")
     column_first = c.COLUMN_OF_TABLES.search(low) or c.COLUMN_FIRST.search(low)
     asked_columns = c.COLUMNS.search(low) or c.VALUES.search(low) or c.STORED.search(low)
     if column_first or (asked_columns and not named) or (kind and not named and c.KIND_ASKED.search(low)):
@@ -253,7 +263,7 @@ def _unknown_table(reading: Reading) -> list[Mention]:
             continue
         if word.low in g.CUES | g.NOT_TYPOS | g.PHRASE_CUES or word.low in value_kinds.VALUE_WORDS:
             continue
-        if word.low.endswith("est") or not word.low.replace("_", "").isalnum():
+        if word.low in g.QUANTIFIERS or word.low.endswith("est") or not word.low.replace("_", "").isalnum():
             continue
         return [Mention(i - 1, i, word.text, tables=((EXACT, word.text),))]
     return []

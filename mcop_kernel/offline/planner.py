@@ -84,7 +84,7 @@ def _term(intent: Intent, results: Sequence[ToolResult]) -> Step:
         return Step(calls=(ToolCall("lookup_term", {"term": intent.phrase}),))
     looked_up = results[0]
     if looked_up.found:
-        return Step(answers.term_answer(looked_up.content))
+        return Step(answers.term_answer(looked_up.content, columns_first=intent.what == "columns"))
     if len(results) == 1:
         return Step(calls=(ToolCall("search_catalog", {"query": intent.phrase}),))
     note = f"{looked_up.content.get('error', '')} I searched the whole catalog instead.".strip()

@@ -170,7 +170,19 @@ def read(question: str, vocab: Vocabulary) -> Reading:
     tokens = tokens_of(question, vocab)
     reading = Reading(tokens)
     covered: set[int] = set()
+    for size in range(min(MAX_SPAN, len(tokens)), 1, -1):
+        for start in range(len(tokens) - size + 1):
+            joined = tokens[start : start + size]
+            if covered & set(range(start, start + size)) or any(t.punct or t.quoted for t in joined):
+                continue
+            name = vocab.exact.get("_".join(t.low for t in joined))
+            if name is not None:
+                text = " ".join(t.text for t in joined)
+                reading.mentions.append(Mention(start, start + size, text, tables=((EXACT, name),)))
+                covered.update(range(start, start + size))
     for i, token in enumerate(tokens):
+        if i in covered:
+            continue
         name = vocab.exact.get(token.low) or vocab.exact.get(token.text.lower())
         if name is not None and not token.punct and (token.quoted or not token.filler or "_" in token.text):
             reading.mentions.append(Mention(i, i + 1, token.text, tables=((EXACT, name),)))
@@ -212,6 +224,9 @@ def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Ment
     person = vocab.people.get(span_key, "") if not span[0].filler else ""
     domain = vocab.domains.get(span_key, "")
     area = vocab.areas.get(span_key, "")
+    if not area and len(span) == 1 and "_" in span[0].text:  # "django_cms" for the `djangocms` label
+        squashed = span_key.replace(" ", "")
+        area = vocab.areas.get(squashed, "") or vocab.areas.get(singular(squashed), "")
     column = span_key in vocab.columns
     tables = vocab.candidates(span_key)
     if not tables:

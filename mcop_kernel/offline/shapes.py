@@ -12,6 +12,7 @@ from .reading import Mention, Reading, column_phrase, phrase_of
 from .vocabulary import EXACT, Vocabulary
 
 _NEEDS: dict[IntentKind, int] = {"join": 2, "compare": 2}
+_NAME_NOUNS = frozenset(("name", "names", "whose", "column", "field"))
 _MANY: frozenset[IntentKind] = frozenset({"describe", "owner", "relationships"})
 """Kinds answered for several tables at once (`who owns them?` after a listing)."""
 
@@ -140,8 +141,12 @@ def column_question(reading: Reading, low: str) -> Intent:
     """Columns by a name (`find_columns`) or by a kind of value ("columns that hold money amounts")."""
     phrase = column_phrase(reading)
     words = phrase.lower().split()
+    name_in = c.NAME_IN.search(low)
+    if name_in and len(words) > 1:  # "columns with date in the name": the word is `date`
+        words = [w for w in words if w not in _NAME_NOUNS] or words
+        phrase = " ".join(words)
     kind = next((value_kinds.VALUE_WORDS[w] for w in words if w in value_kinds.VALUE_WORDS), None)
-    by_name = c.NAME_SEARCH.search(low) and len(words) == 1
+    by_name = (c.NAME_SEARCH.search(low) or name_in or c.ONE_COLUMN.search(low)) and len(words) == 1
     named_column = any(m.column for m in reading.mentions if m.text.lower() == phrase.lower())
     plural = any(w.endswith("s") and singular(w) != w for w in words)
     if kind is not None and not by_name and (not named_column or plural or c.KIND_CUE.search(low)):

@@ -171,6 +171,16 @@ def _areas(vocab: Vocabulary, conventions: NameConventions, places: Counter[str]
     for tail, areas in tails.items():
         if len(areas) == 1 and tail not in vocab.areas:
             vocab.areas[tail] = next(iter(areas))
+    deeper: Counter[str] = Counter()
+    for table, label in conventions.labels.items():
+        parts, depth = table.lower().split("_"), len(label.split("_"))
+        deeper.update("_".join(parts[:end]) for end in range(depth + 1, len(parts)))
+    for (
+        prefix,
+        n,
+    ) in deeper.items():  # an app label of several words the label rule merged (`easy_thumbnails`)
+        if n >= 2 and prefix not in vocab.exact:
+            vocab.areas.setdefault(key(prefix), prefix)
     for place, n in places.items():
         if n >= 2:
             vocab.areas.setdefault(key(place), place)

@@ -56,6 +56,8 @@ async def find_tables_lacking(
     """Documentation and modelling debt: the tables that have no foreign keys, no owner, no steward, no
     description, no primary key or no glossary terms, with the coverage of the rest. "No foreign keys"
     means the table references no other table (`unreferenced` counts those no table references either).
+    Also answers counts and shares: "how many tables have no description?" (`count` of `total`) and
+    "what share of tables have a steward?" (`total` - `count` have it; `coverage` is that fraction).
 
     Args:
         what: The missing thing: "foreign_keys", "owner", "steward", "description", "primary_key" or "terms".
@@ -79,7 +81,8 @@ async def find_relationships_of_kind(
 ) -> dict[str, Any]:
     """Relationships of one kind across the catalog: optional (nullable foreign keys), one-to-one,
     self-referencing (a table pointing at itself, such as a parent id), or many-to-many (also through
-    junction tables).
+    junction tables). `count` answers "how many foreign keys are optional?"; filter the result by
+    `from_table` for one table's nullable foreign keys.
 
     Args:
         kind: "optional", "one-to-one", "self-referencing" or "many-to-many".

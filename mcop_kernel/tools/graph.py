@@ -145,8 +145,10 @@ def _path(path: JoinPath) -> dict[str, Any]:
 
 @answers_lookup_errors
 async def find_join_path(ctx: RunContext[ExplorerDeps], start: str, end: str) -> dict[str, Any]:
-    """The best join path between two tables, with an example SQL join. When the path only joins
-    through a generic hub (a users or audit table), `warning` says so and `alternative` offers another.
+    """The best join path between two tables, with an example SQL join: answers "how do I join X to
+    Y", "the route from X over to Y", "how do I get from X to Y", "path between X and Y". When the path
+    only joins through a generic hub (a users or audit table), `warning` says so and `alternative`
+    offers another.
 
     Args:
         start: The table to start from (loose names work).

@@ -116,7 +116,8 @@ async def get_owner(ctx: RunContext[ExplorerDeps], table: str) -> dict[str, Any]
 
 @answers_lookup_errors
 async def lookup_term(ctx: RunContext[ExplorerDeps], term: str) -> dict[str, Any]:
-    """A business glossary term: its definition, steward, synonyms and the columns it describes.
+    """A business glossary term: its definition, steward, synonyms and the columns it describes
+    (`columns`, as table.column: answers "which columns are linked to the term X?").
 
     Args:
         term: The term or one of its synonyms.

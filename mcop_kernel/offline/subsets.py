@@ -1,0 +1,67 @@
+"""Questions about a part of the catalog rather than the whole: counting a qualified subset ("how many
+foreign keys are optional?"), the share of tables that have something ("what share of tables have a
+steward?"), a follow-up naming only an attribute ("and the pk?"), and a loose name that is a column word
+("is there a vendor column anywhere?")."""
+
+from __future__ import annotations
+
+from . import cues as c
+from . import grammar as g
+from .intent_model import Context, Intent
+from .reading import Mention, Reading
+from .vocabulary import EXACT
+
+_ARTICLES = frozenset(("a", "an", "any", "some", "no", "the", "one", "which"))
+_COLUMN_NOUNS = frozenset(("column", "field", "attribute"))
+
+
+def counted_subset(low: str) -> Intent | None:
+    """ "how many foreign keys are optional?", "how many tables have no description?": the kind of
+    relationship or the thing lacking, whose answer leads with its count; None for a plain count."""
+    columns_only = c.COLUMNS.search(low) and not c.REFERENCES.search(low)
+    kind = next((k for k, pattern in c.REL_KINDS if pattern.search(low)), None)
+    if kind is not None and not columns_only:
+        return Intent("rel_kind", what=kind)
+    lack = c.LACK.search(low)
+    if lack is not None:
+        after = low[lack.start() :]
+        lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(after)), None)
+        if lacked is not None:
+            return Intent("lacking", what=lacked)
+    return None
+
+
+def share_of(low: str) -> Intent | None:
+    """The share of tables that have (or lack) what the question names; None when it names nothing a
+    table can lack (a "percentage" column is a kind of value, not a share)."""
+    lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(low)), None)
+    if lacked is None:
+        return None
+    if c.COLUMNS.search(low) and lacked in ("description", "terms"):
+        return Intent("coverage")
+    negated = bool(c.HAVE_NOT.search(low))
+    return Intent("lacking", what=lacked, order="share-lacking" if negated else "share")
+
+
+def follows_up(reading: Reading, low: str, context: Context) -> bool:
+    """A question of attribute words alone ("and the pk?", "what about the owner?", "grain?") after a turn
+    about a table: it asks about that table."""
+    if context.table is None:
+        return False
+    words = [t.low for t in reading.tokens if not t.punct and not t.quoted]
+    content = [w for w in words if w in g.ATTRIBUTES or w not in g.FILLER]
+    if not content or any(w not in g.ATTRIBUTES for w in content) or "tables" in content:
+        return False
+    if c.LACK.search(low) or c.COUNT.search(low) or any(p.search(low) for _, p in c.REL_KINDS):
+        return False
+    return bool(c.FOLLOW_UP.search(low)) or len(content) <= 2
+
+
+def named_column_word(reading: Reading, mention: Mention) -> bool:
+    """A loose table name used as a column's word ("is there a vendor column anywhere?", "tables with a
+    currency field"): an article before it and a singular column noun right after."""
+    if not mention.tables or mention.tables[0][0] == EXACT or mention.start == 0:
+        return False
+    tokens = reading.tokens
+    after = tokens[mention.end].low if mention.end < len(tokens) else ""
+    return after in _COLUMN_NOUNS and tokens[mention.start - 1].low in _ARTICLES
