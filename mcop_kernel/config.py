@@ -5,7 +5,8 @@ Models: `offline` (the default, rule-based, no key or network; `offline:DELAY_MS
 (benchmarks), `openai:MODEL`, `openai-chat:MODEL` (any OpenAI-compatible server via
 OPENAI_BASE_URL), `azure:DEPLOYMENT`, `ollama:MODEL`, or any other pydantic-ai model string.
 Self-hosted servers (`openai-chat:` with OPENAI_BASE_URL, `ollama:`) get their quirks handled
-(providers.py); MCOP_MODEL_SETTINGS holds request settings such as `{"temperature": 0}`.
+(providers.py); MCOP_MODEL_SETTINGS holds request settings such as `{"temperature": 0}` and the
+tool profile (`"tools": "compact"`, `"max_tool_rounds": 1`, see tool_profiles.py).
 Catalogs: `sample` (the default, bundled procurement catalog), `python:MODULE:FACTORY` (your own),
 `sql:URL` (any SQLAlchemy database, introspected read-only on first use), `collibra:URL` (a Collibra
 instance over REST; credentials from COLLIBRA_USERNAME/COLLIBRA_PASSWORD or
@@ -32,6 +33,7 @@ from .errors import ConfigError
 from .secrets import redact
 from .session import SessionConfig
 from .store import MemoryStore, SessionStore
+from .tool_profiles import ToolProfile, tool_profile
 
 __all__ = [
     "DEFAULT_CATALOG",
@@ -132,25 +134,41 @@ def resolve_model(spec: str | None = None) -> Model:
 
 
 _SETTINGS = {"temperature": float, "top_p": float, "max_tokens": int, "seed": int, "timeout": float}
+_PROFILE_KEYS = ("tools", "max_tool_rounds")
+_SETTINGS_HELP = (
+    f"MCOP_MODEL_SETTINGS must be a JSON object of {', '.join((*_SETTINGS, *_PROFILE_KEYS))}, "
+    'e.g. {"temperature": 0, "max_tokens": 512} or {"tools": "compact", "max_tool_rounds": 1}.'
+)
+
+
+def _given_settings() -> dict[str, object]:
+    raw = os.environ.get("MCOP_MODEL_SETTINGS", "").strip()
+    if not raw:
+        return {}
+    try:
+        given = json.loads(raw)
+    except ValueError:
+        raise ConfigError(_SETTINGS_HELP) from None
+    if not isinstance(given, dict) or set(given) - set(_SETTINGS) - set(_PROFILE_KEYS):
+        raise ConfigError(_SETTINGS_HELP)
+    return given
 
 
 def model_settings() -> ModelSettings | None:
-    """MCOP_MODEL_SETTINGS, a JSON object of request settings for a real model, e.g.
-    `{"temperature": 0, "max_tokens": 512}`; None when unset."""
-    raw = os.environ.get("MCOP_MODEL_SETTINGS", "").strip()
-    if not raw:
-        return None
+    """The request settings of MCOP_MODEL_SETTINGS, a JSON object such as
+    `{"temperature": 0, "max_tokens": 512}`; None when it sets none."""
+    given = {key: value for key, value in _given_settings().items() if key in _SETTINGS}
     try:
-        given = json.loads(raw)
-        if not isinstance(given, dict):
-            raise TypeError
         settings = {key: _SETTINGS[key](value) for key, value in given.items()}
-    except (ValueError, TypeError, KeyError):
-        raise ConfigError(
-            f"MCOP_MODEL_SETTINGS must be a JSON object of {', '.join(_SETTINGS)}, "
-            'e.g. {"temperature": 0, "max_tokens": 512}.'
-        ) from None
-    return cast(ModelSettings, settings)
+    except (ValueError, TypeError):
+        raise ConfigError(_SETTINGS_HELP) from None
+    return cast(ModelSettings, settings) if settings else None
+
+
+def tool_settings() -> ToolProfile:
+    """The tool profile of MCOP_MODEL_SETTINGS (`"tools"`, `"max_tool_rounds"`); `full` when unset."""
+    given = _given_settings()
+    return tool_profile(given.get("tools"), given.get("max_tool_rounds"))
 
 
 def model_label(spec: str | None = None) -> str:
@@ -238,4 +256,6 @@ def session_config(
 
     chosen = model if isinstance(model, Model) else resolve_model(model)
     source = catalog if catalog is not None and not isinstance(catalog, str) else open_catalog(catalog)
-    return SessionConfig(build_agent(chosen), source, store or MemoryStore(), timeout=timeout)
+    return SessionConfig(
+        build_agent(chosen, tool_settings()), source, store or MemoryStore(), timeout=timeout
+    )
