@@ -110,6 +110,16 @@ def read(question: str, vocab: Vocabulary, context: Context | None = None) -> tu
         ("which tables load into dimv_bs_plant please", "lineage", ("dimv_bs_plant",)),
         ("could you please describe stg_bs_couuntry for me?", "describe", ("stg_bs_country",)),
         ("which columns mention currency?", "find_columns", ()),
+        ("how many foreign keys are optional?", "rel_kind", ()),
+        ("how many tables have no description?", "lacking", ()),
+        ("what share of tables have a steward?", "lacking", ()),
+        ("route from invoices over to suppliers", "join", (INVOICE, SUPPLIER)),
+        ("columns with date in the name", "find_columns", ()),
+        ("is there a vendor column anywhere?", "find_columns", ()),
+        ("full table list", "list", ()),
+        ("every table", "list", ()),
+        ("which columns are linked to the term Net Order Value?", "term", ()),
+        ("how is a row of EKPO identified?", "keys", ("EKPO",)),
     ],
 )
 def test_questions_are_read_by_their_grammar_and_the_catalogs_names(

@@ -25,11 +25,12 @@ from benchmarks.heldout.questions import Question
 from benchmarks.heldout.run import run_catalog as heldout_run_catalog
 from benchmarks.understanding.cases import Case, Expect
 from benchmarks.understanding.facts import CatalogFacts, sample_facts, sqlite_facts
-from benchmarks.understanding.run import Outcome, run_catalog
+from benchmarks.understanding.run import Outcome, ask, run_catalog
 from benchmarks.understanding.schemas import APPS, CACHE
 from benchmarks.understanding.scoring import score
 from benchmarks.understanding.suite import cases, catalogs
 from benchmarks.understanding.synthetic_app import build
+from mcop_kernel import ExplorerSession, session_config
 
 SEED = 5
 PER_FAMILY = 3
@@ -264,3 +265,126 @@ def test_a_stewards_own_shapes(label: str, tmp_path: Path) -> None:
     rows = asyncio.run(heldout_run_catalog(facts, chosen, "offline"))
     failed = [f"{r['question']!r}: {'; '.join(r['missing'])}" for r in rows if not r["passed"]]  # type: ignore[arg-type]
     assert not failed, "\n".join(failed)
+
+
+# -- Shapes of question a steward asks in their own words, on several catalogs ---------------------
+
+
+def _shape_catalogs() -> list[object]:
+    params: list[object] = [pytest.param("sample", id="sample"), pytest.param("synthetic", id="synthetic")]
+    built = (CACHE / "oscar.sqlite").exists()
+    mark = [] if built else [pytest.mark.skip(reason="the oscar schema is not built (scripts/schemas.sh)")]
+    params.append(pytest.param("oscar", id="oscar", marks=mark))
+    return params
+
+
+async def _conversation(facts: CatalogFacts, questions: list[str]) -> list[str]:
+    """The answers to `questions` asked one after the other in one session."""
+    config = session_config(model="offline", catalog=facts.spec or None, timeout=60)
+    session = await ExplorerSession.open("shapes", config)
+    return [(await ask(session, question))[0] for question in questions]
+
+
+def _answers(facts: CatalogFacts, *questions: str) -> list[str]:
+    return asyncio.run(_conversation(facts, list(questions)))
+
+
+@pytest.fixture(scope="module")
+def shape_facts() -> dict[str, CatalogFacts]:
+    """The catalogs' facts, read once per module."""
+    return {}
+
+
+def _facts_of(label: str, cache: dict[str, CatalogFacts], tmp: pytest.TempPathFactory) -> CatalogFacts:
+    if label not in cache:
+        cache[label] = _facts(label, tmp.mktemp(label))
+    return cache[label]
+
+
+@pytest.mark.parametrize("label", _shape_catalogs())
+def test_counting_a_subset_answers_the_subset_not_the_total(
+    label: str, shape_facts: dict[str, CatalogFacts], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    facts = _facts_of(label, shape_facts, tmp_path_factory)
+    optional = sum(1 for r in facts.references if r.optional)
+    no_fk = sum(1 for t in facts.tables if not any(r.table == t for r in facts.references))
+    nullable, lacking = _answers(
+        facts, "how many foreign keys are optional?", "how many tables have no foreign keys?"
+    )
+    first = nullable.splitlines()[0]
+    assert f"{optional} optional" in first or (optional == 0 and "no optional" in first), nullable[:300]
+    assert f"**{no_fk} of {len(facts.tables)}**" in lacking.splitlines()[0], lacking[:300]
+
+
+@pytest.mark.parametrize("label", _shape_catalogs())
+def test_a_share_of_tables_is_a_figure(
+    label: str, shape_facts: dict[str, CatalogFacts], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    facts = _facts_of(label, shape_facts, tmp_path_factory)
+    have = sum(1 for t in facts.tables.values() if t.primary_key)
+    total = len(facts.tables)
+    (answer,) = _answers(facts, "what percentage of tables have a primary key?")
+    assert answer.startswith(f"**{have} of {total}** tables (**{round(have * 100 / total)}%**)"), answer[:300]
+
+
+@pytest.mark.parametrize("label", _shape_catalogs())
+def test_a_follow_up_naming_only_an_attribute_asks_about_the_table_discussed(
+    label: str, shape_facts: dict[str, CatalogFacts], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    facts = _facts_of(label, shape_facts, tmp_path_factory)
+    table = next(t for t in sorted(facts.tables.values(), key=lambda t: t.name) if t.primary_key)
+    _, keys = _answers(facts, f"describe {table.name}", "and the pk?")
+    assert f"`{table.name}`" in keys and all(f"`{c}`" in keys for c in table.primary_key), keys[:300]
+
+
+@pytest.mark.parametrize("label", _shape_catalogs())
+def test_a_route_between_two_tables_is_a_join_path(
+    label: str, shape_facts: dict[str, CatalogFacts], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    facts = _facts_of(label, shape_facts, tmp_path_factory)
+    ref = next(r for r in sorted(facts.references, key=lambda r: r.table) if r.table != r.to_table)
+    for question in (
+        f"route from {ref.table} over to {ref.to_table}",
+        f"path between {ref.table} and {ref.to_table}",
+    ):
+        (answer,) = _answers(facts, question)
+        assert f"`{ref.table}` → `{ref.to_table}`" in answer and "JOIN" in answer, answer[:300]
+
+
+@pytest.mark.parametrize("label", _shape_catalogs())
+def test_columns_by_a_word_of_their_name_and_the_full_table_list(
+    label: str, shape_facts: dict[str, CatalogFacts], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    facts = _facts_of(label, shape_facts, tmp_path_factory)
+    word = "date" if label == "sample" else "email"
+    named, listed = _answers(facts, f"columns with {word} in the name", "full table list")
+    assert f"match “{word}”" in named.splitlines()[0], named[:300]
+    assert str(len(facts.tables)) in listed or "Here are the available tables" in listed, listed[:300]
+    assert "No table named" not in listed
+
+
+def test_a_terms_linked_columns_are_listed() -> None:
+    facts = sample_facts()
+    term, (_, columns) = next(iter(sorted(facts.terms.items())))
+    (answer,) = _answers(facts, f"which columns are linked to the term {term}?")
+    assert answer.startswith(f"**{term}** is linked to"), answer[:300]
+    assert all(f"`{c}`" in answer for c in columns), answer[:400]
+
+
+def test_a_multi_word_app_label_and_a_two_word_name(tmp_path: Path) -> None:
+    """`easy_pics` is an app label of two words; `latest_scores` is one table, not `scores`."""
+    path = tmp_path / "app.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        for name in ("easy_pics_source", "easy_pics_thumbnail", "easy_pics_dimension", "scores"):
+            con.execute(f"CREATE TABLE {name} (id integer PRIMARY KEY, name text)")
+        con.execute(
+            "CREATE TABLE latest_scores (score_key text PRIMARY KEY, scores_id integer REFERENCES scores)"
+        )
+        for name in ("blog_post", "blog_author", "blog_tag"):
+            con.execute(f"CREATE TABLE {name} (id integer PRIMARY KEY)")
+        con.commit()
+    facts = sqlite_facts(path, "tiny")
+    labelled, pk = _answers(facts, "list the easy_pics tables", "what is the primary key of latest scores?")
+    assert all(f"easy_pics_{t}" in labelled for t in ("source", "thumbnail", "dimension")), labelled[:300]
+    assert "blog_post" not in labelled
+    assert "`latest_scores`" in pk and "`score_key`" in pk, pk[:300]
