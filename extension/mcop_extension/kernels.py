@@ -39,6 +39,8 @@ class KernelHost:
         self._stopped: asyncio.Future[None] | None = None
         self._restarting = False
         self._reconnecting: asyncio.Future[None] | None = None
+        self._held: list[dict[str, Any]] = []
+        """Client frames that came while the kernel restarted: sent once it is back."""
 
     async def start(self) -> None:
         """Start the kernel, open the host comm with the settings, and wait until it is ready."""
@@ -63,8 +65,10 @@ class KernelHost:
             log.error("MCOP Explorer's kernel is not ready: %s", problem)
 
     def send(self, data: dict[str, Any]) -> None:
-        """One message to the kernel's host (dropped while the kernel restarts)."""
+        """One message to the kernel's host (kept until it is back while the kernel restarts)."""
         if self.client is None or self._restarting:
+            if data.get("op") in ("frame", "close"):
+                self._held.append(data)
             return
         content = {"comm_id": self.comm_id, "data": data}
         self.client.shell_channel.send(self.client.session.msg("comm_msg", content))
@@ -135,14 +139,17 @@ class KernelHost:
             old.stop_channels()
         self.ready = asyncio.get_running_loop().create_future()
         self.client = None
-        self._restarting = False
         try:
             await self._connect()
         except Exception:
             log.exception("MCOP Explorer could not reconnect to its restarted kernel")
             return
+        self._restarting = False
         for relay in list(self.relays.values()):
             relay.reopen()
+        held, self._held = self._held, []
+        for data in held:
+            self.send(data)
 
     # ------------------------------------------------------------------ stopping
 

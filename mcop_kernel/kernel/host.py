@@ -157,6 +157,8 @@ class SessionHost:
         elif op == "ack" and client is not None:
             client.ack(int(data.get("n", 0)))
         elif op == "open":
+            if client is not None:  # followed again (its kernel restarted under the server)
+                client.drop()
             client = self.clients[cid] = _Client(self, cid)  # its frames may follow at once
             self._spawn(self._open(client, data))
         elif op == "close" and client is not None:
