@@ -61,24 +61,24 @@ def _config(args: argparse.Namespace, *, persist: bool) -> SessionConfig:
 
 
 async def run_ask(args: argparse.Namespace) -> int:
-    from .protocol import ErrorEvent, ProtocolError
+    from .protocol import ProtocolError
     from .session import ExplorerSession
-    from .terminal import Printer, answer
+    from .terminal import TerminalView, answer
 
     session = await ExplorerSession.open(
         args.session or "cli", _config(args, persist=args.session is not None)
     )
-    printer = Printer(sys.stdout, sys.stderr, show_tools=not args.quiet)
+    view = TerminalView(sys.stdout, sys.stderr, show_tools=not args.quiet)
     try:
-        final = await answer(session, args.question, printer)
+        answered = await answer(session, args.question, view)
     except ProtocolError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         await session.close()
-    if isinstance(final, ErrorEvent):
+    if answered.error is not None:
         return EXIT_ANSWER_FAILED
-    printer.diagram(final, target=args.diagram_out, mermaid=args.mermaid)
+    view.diagram(answered.diagram, target=args.diagram_out, mermaid=args.mermaid)
     return EXIT_OK
 
 
@@ -86,13 +86,13 @@ async def run_chat(args: argparse.Namespace) -> int:
     import asyncio
 
     from .config import model_label
-    from .protocol import AgentEvent, ProtocolError
+    from .protocol import ProtocolError
     from .session import ExplorerSession
-    from .terminal import Printer, answer
+    from .terminal import TerminalView, answer
 
     session_id = args.session or uuid.uuid4().hex[:12]
     session = await ExplorerSession.open(session_id, _config(args, persist=True))
-    printer = Printer(sys.stdout, sys.stderr, show_tools=not args.quiet)
+    view = TerminalView(sys.stdout, sys.stderr, show_tools=not args.quiet)
     resumed = f", {len(session.transcript)} earlier questions" if session.transcript else ""
     print(f"MCOP Explorer - model {model_label(args.model)}, session {session_id}{resumed}.", file=sys.stderr)
     print("Ask about tables, columns, owners, terms, relationships or lineage.", file=sys.stderr)
@@ -112,12 +112,12 @@ async def run_chat(args: argparse.Namespace) -> int:
             if not question:
                 continue
             try:
-                final = await answer(session, question, printer)
+                answered = await answer(session, question, view)
             except ProtocolError as exc:
                 print(f"Error: {exc.message}", file=sys.stderr)
                 continue
-            if isinstance(final, AgentEvent):
-                printer.diagram(final, target=args.diagram_out, mermaid=args.mermaid)
+            if answered.error is None:
+                view.diagram(answered.diagram, target=args.diagram_out, mermaid=args.mermaid)
     finally:
         await session.close()
     return EXIT_OK

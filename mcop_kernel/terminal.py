@@ -1,5 +1,6 @@
 """Answers in a terminal: Markdown rendered with colour as it streams (plain text when piped), tool
-activity and errors on stderr, and the diagram saved, printed or announced in one line."""
+activity and errors on stderr, and the diagram saved, printed or announced in one line. A view of
+the answer so far (`fold`), as a notebook cell is: it draws the fold's state, never reads events."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from rich.console import Console
 from rich.live import Live
 from rich.markdown import Markdown
 
-from .display import call_text, diagram_summary, mermaid_fence, result_summary
-from .fold import AnswerSoFar
-from .protocol import AgentEvent, ErrorEvent, Event, PartialEvent, ToolEvent, ToolStartEvent
+from .display import View, call_text, diagram_summary, mermaid_fence, result_summary
+from .fold import AnswerSoFar, Failure
+from .protocol import Event, ProtocolError
 
 if TYPE_CHECKING:
     from .session import ExplorerSession
@@ -99,15 +100,20 @@ class MarkdownStream:
             self._blocks += 1
 
 
-class Printer:
-    """Writes one answer as it streams: text to `out` (Markdown rendered when `out` is a terminal,
-    as it arrives otherwise), tool activity and errors to `err`."""
+class TerminalView:
+    """One answer in a terminal, drawn from the answer so far (`fold.AnswerSoFar`) as it grows: text
+    to `out` (Markdown rendered when `out` is a terminal, as written otherwise), a line on `err` per
+    tool call and per result, and the error. A `display.View`, like a notebook cell's view."""
 
     def __init__(self, out: TextIO, err: TextIO, *, show_tools: bool = True, rich: bool | None = None):
         self.out, self.err, self.show_tools = out, err, show_tools
         self.rich = out.isatty() if rich is None else rich
         self.markdown = MarkdownStream(Console(file=out)) if self.rich else None
         self.mid_line = False
+        self._text = ""
+        self._calls = 0
+        self._results: set[int] = set()
+        self._error = False
 
     def note(self, line: str) -> None:
         """One line on `err`, after the answer text written so far."""
@@ -120,89 +126,109 @@ class Printer:
         self.err.write(line + "\n")
         self.err.flush()
 
-    def show(self, event: Event) -> None:
-        match event:
-            case PartialEvent(delta=delta):
-                if self.markdown is not None:
-                    self.markdown.add(delta)
-                else:
-                    self.out.write(delta)
-                    self.out.flush()
-                    self.mid_line = not delta.endswith("\n")
-            case ToolStartEvent(tool_name=name, args=args) if self.show_tools:
-                self.note(f"  [tool] {call_text(name, args)}")
-            case ToolEvent(tool_name=name, content=content) if self.show_tools:
-                self.note(f"  [tool] {name}: {result_summary(content)}")
-            case ErrorEvent(content=content):
-                self.note(f"Error: {content}")
-            case AgentEvent():
-                self.end()
+    def show(self, event: Event | None, progress: AnswerSoFar) -> None:
+        """Draw what `progress` holds that is not on the screen yet (`event` is not read)."""
+        if progress.text.startswith(self._text) and len(progress.text) > len(self._text):
+            self._write(progress.text[len(self._text) :])
+            self._text = progress.text
+        for index, tool in enumerate(progress.tools):
+            if not self.show_tools:
+                break
+            if index >= self._calls:
+                self._calls = index + 1
+                if not tool.result:  # a result read without its call is shown as the result alone
+                    self.note(f"  [tool] {call_text(tool.name, tool.args)}")
+            if tool.result and index not in self._results:
+                self._results.add(index)
+                self.note(f"  [tool] {tool.name}: {result_summary(tool.result)}")
+        if progress.error and not self._error:
+            self._error = True
+            self.note(f"Error: {progress.error}")
 
-    def end(self) -> None:
+    def _write(self, delta: str) -> None:
+        if self.markdown is not None:
+            self.markdown.add(delta)
+        else:
+            self.out.write(delta)
+            self.out.flush()
+            self.mid_line = not delta.endswith("\n")
+
+    def due(self) -> float | None:
+        return None  # a terminal takes every change at once
+
+    def flush(self) -> None:
+        pass
+
+    def finish(self, answer: AnswerSoFar) -> None:
+        """End the answer's text (the diagram is the caller's choice: see `diagram`); the next answer
+        starts afresh."""
+        self.show(None, answer)
         if self.markdown is not None:
             self.markdown.settle()
-            self.markdown = MarkdownStream(self.markdown.console)  # the next answer starts afresh
+            self.markdown = MarkdownStream(self.markdown.console)
         elif self.mid_line:
             self.out.write("\n")
             self.mid_line = False
         self.out.flush()
+        self._text, self._calls, self._results, self._error = "", 0, set(), False
 
-    def diagram(self, final: AgentEvent, *, target: str | None, mermaid: bool) -> None:
+    def diagram(self, source: str | None, *, target: str | None, mermaid: bool) -> None:
         """Save the answer's diagram to `target`, or print it as a ```mermaid block, or say in one
         line that there is one and how to get it."""
-        if not final.diagram:
+        if not source:
             return
-        what = diagram_summary(final.diagram)
+        what = diagram_summary(source)
         if target:
-            Path(target).write_text(final.diagram + "\n", encoding="utf-8")
+            Path(target).write_text(source + "\n", encoding="utf-8")
             self.err.write(f"Diagram: {what} saved to {target}\n")
         if mermaid:
-            self.out.write(f"\n```mermaid\n{final.diagram}\n```\n")
+            self.out.write(f"\n{mermaid_fence(source)}\n")
             self.out.flush()
         elif not target and self.show_tools:
             self.err.write(f"Diagram: {what} (save it with --diagram-out FILE or print it with --mermaid)\n")
         self.err.flush()
 
 
-async def answer(session: ExplorerSession, question: str, printer: Printer) -> AgentEvent | ErrorEvent:
-    """Ask, show the answer as it streams (Ctrl-C cancels it) and return its final event."""
+async def answer(session: ExplorerSession, question: str, view: View) -> AnswerSoFar:
+    """Ask, fold the answer's events and show them in `view` as they arrive (Ctrl-C cancels the
+    answer); the answer folded. A question the session refuses raises ProtocolError."""
     so_far = AnswerSoFar(question)
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, session.cancel)
     try:
         async for event in session.ask(question):
-            printer.show(event)
             so_far.add(event)
+            view.show(event, so_far)
+    except ProtocolError:
+        raise  # refused before it began: there is no answer to end
+    except BaseException:
+        _end(so_far, view, Failure("Answer cancelled.", "cancelled"))
+        raise
+    else:
+        _end(so_far, view, Failure("The answer ended without its final message.", "internal_error"))
     finally:
-        printer.end()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
-    return so_far.final or ErrorEvent("No answer.", "internal_error")
+    return so_far
 
 
-class TextView:
-    """A terminal or script: the answer on `out` as it streams (rendered in a terminal), tool calls
-    and errors on `err`, and the diagram after the answer in a ```mermaid fence."""
+def _end(so_far: AnswerSoFar, view: View, unfinished: Failure) -> None:
+    if not so_far.done:
+        so_far.add(unfinished)
+        view.show(None, so_far)
+    view.finish(so_far)
+
+
+class TextView(TerminalView):
+    """A script or a terminal IPython (`Explorer.ask`): the answer on stdout as it streams (rendered
+    in a terminal), tool calls and errors on stderr, and the diagram after it in a ```mermaid fence."""
 
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None):
-        self._out = out or sys.stdout
-        self._printer = Printer(self._out, err or sys.stderr)
-
-    def show(self, event: Event | None, progress: AnswerSoFar) -> None:
-        if event is None and progress.error:
-            event = ErrorEvent(progress.error)
-        if event is not None:
-            self._printer.show(event)
-
-    def due(self) -> float | None:
-        return None
-
-    def flush(self) -> None:
-        pass
+        super().__init__(out or sys.stdout, err or sys.stderr)
 
     def finish(self, answer: AnswerSoFar) -> None:
-        self._printer.end()
-        if answer.diagram:
-            self._out.write(f"\n{mermaid_fence(answer.diagram)}\n")
-            self._out.flush()
+        super().finish(answer)
+        if answer.diagram and not answer.error:
+            self.out.write(f"\n{mermaid_fence(answer.diagram)}\n")
+            self.out.flush()

@@ -225,3 +225,38 @@ def test_streamed_markdown_is_redrawn_only_in_its_unfinished_block() -> None:
     assert _drawable("| Column | Ty") == ""
     assert _drawable("| Column | Type |\n|---|---|\n| a | b") == "| Column | Type |\n|---|---|\n"
     assert _drawable("Some **bold") == "Some **bold"
+
+
+def test_the_terminal_draws_the_answer_so_far_whatever_the_events_came_from() -> None:
+    import io
+
+    from mcop_kernel.fold import AnswerSoFar
+    from mcop_kernel.protocol import AgentEvent, Event, PartialEvent, ToolEvent, ToolStartEvent, UserEvent
+    from mcop_kernel.terminal import TerminalView
+
+    out, err = io.StringIO(), io.StringIO()
+    view = TerminalView(out, err, rich=False)
+    v1: list[Event] = [UserEvent("q"), ToolEvent("describe_table", '{"error": "none"}'), AgentEvent("None.")]
+    answers: list[list[Event]] = [
+        [  # v2 or in process: tool calls announced, then their results
+            UserEvent("q"),
+            PartialEvent("Let me ", "Let me "),
+            PartialEvent("check.", "Let me check."),
+            ToolStartEvent("list_tables", {"limit": 2}, "c1"),
+            ToolEvent("list_tables", '{"tables": [1, 2]}', "c1"),
+            AgentEvent("Let me check.\n\nTwo tables."),
+        ],
+        v1,  # a v1 server sends no tool_start
+    ]
+    for events in answers:
+        so_far = AnswerSoFar("q")
+        for event in events:
+            so_far.add(event)
+            view.show(event, so_far)
+        view.finish(so_far)
+    assert out.getvalue() == "Let me check.\n\n\nTwo tables.\nNone.\n"  # a tool line ended the first line
+    assert err.getvalue().splitlines() == [
+        "  [tool] list_tables(limit=2)",
+        "  [tool] list_tables: 2 tables",
+        "  [tool] describe_table: error: none",
+    ]
