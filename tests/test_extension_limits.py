@@ -13,7 +13,7 @@ from refusals import OWNER_QUESTION, ag_ui_run, refusal
 from server_process import TOKEN, ServerProcess
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask, receive, stuck_client, unread_bytes
+from ws_client import SESSIONS_IN, ask, receive, stuck_client, unread_bytes
 
 from mcop_kernel.store import SQLiteStore
 
@@ -102,10 +102,14 @@ async def test_ag_ui_runs_beyond_the_limit_are_refused_with_429(jp_fetch: Fetch)
 # ---------------------------------------------------------------------------- a client that stops reading
 
 
-async def test_a_client_that_stops_reading_is_dropped_after_the_stall_timeout(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", SESSIONS_IN)
+async def test_a_client_that_stops_reading_is_dropped_after_the_stall_timeout(
+    tmp_path: Path, mode: str
+) -> None:
     stall = 2.0
     settings = (
         "--ServerApp.jpserver_extensions=mcop_extension=True",
+        f"--MCOPExtension.sessions_in={mode}",  # in a kernel, the kernel drops it: the server stops acking
         "--MCOPExtension.model=synthetic:20000",
         "--MCOPExtension.answer_timeout=120",
         "--MCOPExtension.partial_window_ms=0",  # v1, the text so far in every message: megabytes at once

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from mcop_kernel.protocol import ErrorEvent, to_message
 if TYPE_CHECKING:
     from .kernels import KernelHost
 
+log = logging.getLogger(__name__)
 ACK_EVERY = WINDOW // 2
 """The kernel is told every this many messages that the socket took them."""
 
@@ -83,6 +85,8 @@ class Relay:
         self.host.send({"op": "ack", "id": self.cid, "n": n})
 
     def closed(self, code: int, reason: str) -> None:
+        """The kernel ended this client (one that stopped reading, a store that failed)."""
+        log.warning("closing a client of session %s: %s", self.session_id, reason)
         self._finish()
         self._on_close(code, reason)
 
