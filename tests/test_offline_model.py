@@ -120,6 +120,11 @@ def read(question: str, vocab: Vocabulary, context: Context | None = None) -> tu
         ("every table", "list", ()),
         ("which columns are linked to the term Net Order Value?", "term", ()),
         ("how is a row of EKPO identified?", "keys", ("EKPO",)),
+        ("which tables don't reference any other table?", "lacking", ()),
+        ("stuff related to invoices", "search", ()),
+        ("invoice-related tables", "search", ()),
+        ("so um, what have we got for invoices?", "search", ()),
+        ("what tables deal with suppliers, if any?", "search", ()),
     ],
 )
 def test_questions_are_read_by_their_grammar_and_the_catalogs_names(
@@ -242,12 +247,22 @@ SUPPLIER_CONTEXT = Context(table=SUPPLIER, kind="describe")
         ("what about invoices?", "describe", (INVOICE,)),
         ("what breaks if I change it?", "impact", (SUPPLIER,)),
         ("is it certified?", "status", (SUPPLIER,)),
+        ("and the pk?", "keys", (SUPPLIER,)),
+        ("what about the owner?", "owner", (SUPPLIER,)),
+        ("grain?", "keys", (SUPPLIER,)),
+        ("and its parents?", "references", (SUPPLIER,)),
+        ("how many columns?", "describe", (SUPPLIER,)),
+        ("how many columns in the catalog?", "count", ()),
+        ("how many tables are there?", "count", ()),
+        ("which tables have no owner?", "lacking", ()),
     ],
 )
 def test_follow_ups_mean_the_table_just_discussed(
     sample_vocab: Vocabulary, question: str, kind: str, tables: tuple[str, ...]
 ) -> None:
     assert read(question, sample_vocab, SUPPLIER_CONTEXT) == (kind, tables)
+    if question == "and its parents?":
+        assert parse_question(question, SUPPLIER_CONTEXT, sample_vocab).what == "out"
 
 
 def test_a_follow_up_with_nothing_to_refer_to_asks_which_table(sample_vocab: Vocabulary) -> None:

@@ -384,7 +384,10 @@ def test_a_multi_word_app_label_and_a_two_word_name(tmp_path: Path) -> None:
             con.execute(f"CREATE TABLE {name} (id integer PRIMARY KEY)")
         con.commit()
     facts = sqlite_facts(path, "tiny")
-    labelled, pk = _answers(facts, "list the easy_pics tables", "what is the primary key of latest scores?")
+    labelled, pk, area = _answers(
+        facts, "list the easy_pics tables", "what is the primary key of latest scores?", "easy pics tables"
+    )
+    assert all(f"easy_pics_{t}" in area for t in ("source", "thumbnail", "dimension")), area[:300]
     assert all(f"easy_pics_{t}" in labelled for t in ("source", "thumbnail", "dimension")), labelled[:300]
     assert "blog_post" not in labelled
     assert "`latest_scores`" in pk and "`score_key`" in pk, pk[:300]

@@ -13,6 +13,10 @@ def _any(alternatives: str) -> re.Pattern[str]:
 
 ASIDE = re.compile(r"\( (?:(?!x )[^()])*\)")
 """A parenthesis naming no table ("the parents (fks) of x"): an aside, left out when cues are read."""
+OPENER = re.compile(
+    r"^(?:(?:so|um+|uh+|erm|er|hm+|ok|okay|well|right|alright|anyway|oh|ah|quick question)\b[ ,:;.!-]*)+"
+)
+"""Words a spoken question opens with ("so um, what have we got for X?"): read past, never a cue."""
 THEN_LIST = _any(r"list|show|name them|which are they|what are they")
 GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b")
 POLITE = re.compile(
@@ -105,7 +109,9 @@ PEOPLE = _any(
 LACK = re.compile(
     r"\b(?:no|nobody|without|missing|lack\w*|not? (?:have|has)(?: an?| any)?|don'?t have(?: an?| any)?"
     r"|doesn'?t have(?: an?| any)?"
-    r"|un(?:owned|documented|described|linked|referenced)|orphan\w*|never|empty|zero|not linked|isolated)\b"
+    r"|un(?:owned|documented|described|linked|referenced)|orphan\w*|never|empty|zero|not linked|isolated"
+    r"|(?:don'?t|doesn'?t|do not|does not) (?:reference|point|link|refer|join)\w*"
+    r"|not (?:referencing|pointing|linking|referring))\b"
 )
 LACK_WHAT: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -184,7 +190,8 @@ _HANG = (
     r"|build\w* on|point(?:s|ing)? (?:to|at)|refers? to"
 )
 PARENTS = _any(
-    r"parents? (?:tables? )?of|x(?: table)? (?:is )?an? (?:child|dependant|dependent) of"
+    r"parents? (?:tables? )?of|(?:its|their|the) parents?(?! of)"
+    r"|x(?: table)? (?:is )?an? (?:child|dependant|dependent) of"
     r"|(?:child|children) of what"
     r"|x(?: table)? (?:hangs?|depends?|points?|sits?|hooks?|rel(?:y|ies)|builds?|refers?)"
     r" (?:off|on|to|at|under|into|upon)"

@@ -42,6 +42,8 @@ TOPIC_FRAME = re.compile(
             r"(?<=x )(?:stuff|things|bits|matters|-related|related stuff|related things)",
             r"(?<=x )related\b(?! to)",
             r"(?:deal|deals|dealing|have to do|has to do|having to do) with",
+            r"what (?:have|do) (?:we|you) (?:got|have|keep) (?:for|on|about|around)",
+            r"(?:stuff|things|anything|everything|tables?|data) (?:related|relating|pertaining) to",
             r"(?:are|is) (?:all )?about",
             r"(?:cover|covers|covering|concern|concerns|concerning|involve|involves|involving|handle"
             r"|handles|handling|revolve around|revolves around)",
@@ -54,7 +56,9 @@ TOPIC_FRAME = re.compile(
     + r")"
 )
 """Words that ask which tables are about a topic ("where do we keep X stuff", "tables that deal with X")."""
-TOPIC_TABLES = re.compile(r"\b(?:tables?|where|stuff|things|anything|everything|what do we have)\b")
+TOPIC_TABLES = re.compile(
+    r"\b(?:tables?|where|stuff|things|anything|everything|what (?:do|have) (?:we|you) (?:have|got|keep))\b"
+)
 """A topic frame asks for tables when the question asks for tables, or where something is kept."""
 _KEEP = frozenset(
     ("x", "it", "this", "that", "them", "these", "those", "one", "ones", "table", "tables", "the")

@@ -23,6 +23,7 @@ FILLER = _words("""
     whats thats lot lots kind kinds sort type types look looking info information detail details
     overview summary describe description tell mean means meaning define definition grain level
     anywhere somewhere called named i'm im i've we're sorry new
+    um umm uh uhh erm er hmm hmmm basically kinda sorta whatever whichever got gotten if
 """)
 """Words that never name anything in a question (a name may still contain them: "unit of measure")."""
 

@@ -8,9 +8,10 @@ from ..catalog.models import LineageDirection
 from . import cues as c
 from . import grammar as g
 from . import value_kinds
+from .bare_reading import read_without_catalog
 from .framing import Frame, frame
 from .intent_model import TABLE_KINDS, Context, Intent, IntentKind, SearchScope
-from .reading import Mention, Reading, phrase_of, read, read_without_catalog, refers_back
+from .reading import Mention, Reading, phrase_of, read, refers_back
 from .shapes import (
     column_question,
     fallback,
@@ -46,7 +47,7 @@ def _greeting(low: str) -> str:
 
 def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, framing: Frame = "") -> Intent:
     low = reading.masked()
-    rest = c.POLITE.sub(" ", low).strip(" !?,.")
+    rest = c.OPENER.sub("", c.POLITE.sub(" ", low).strip(" !?,.")).strip(" !?,.")
     if not rest and _greeting(low):
         return Intent("help", greeting=_greeting(low))
     low = " ".join(c.ASIDE.sub(" ", rest or low).split())

@@ -15,6 +15,7 @@ from .vocabulary import DISPLAY, EXACT, PART, Vocabulary, split_words
 _TOKEN = re.compile(
     r"""“([^”]+)”|"([^"]+)"|`([^`]+)`|(?<![\w'])'([^']+)'(?![\w'])|(\w[\w\-./']*)|([,;:?!()&])"""
 )
+_HYPHENED = re.compile(r"^(\w+)-(related|relevant|specific|oriented|focused)$", re.IGNORECASE)
 MAX_SPAN = 5
 _IS_CONTRACTED = frozenset(["what", "who", "where", "it", "that", "there", "how", "here"])
 
@@ -100,6 +101,11 @@ def tokens_of(question: str, vocab: Vocabulary | None = None) -> list[Token]:
             tokens.append(Token(quoted.strip(), quoted.strip().lower(), quoted=True))
         elif match.group(5):
             raw = match.group(5).rstrip(".-/'")
+            hyphened = _HYPHENED.match(raw)
+            if hyphened:  # "thumbnail-related tables": the name, then the framing word
+                tokens.append(_mend(Token(hyphened[1], hyphened[1].lower()), vocab))
+                tokens.append(Token(hyphened[2], hyphened[2].lower()))
+                continue
             word = re.sub(r"'s?$", "", raw)
             if word:
                 tokens.append(_mend(Token(word, word.lower()), vocab))
@@ -245,8 +251,13 @@ def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Ment
         term = person = domain = area = ""
     if tables and tables[0][0] > DISPLAY and all(t.filler or t.low in grammar.CUES for t in span):
         tables = []
-    if tables and tables[0][0] >= PART and (domain or area):
-        tables = []
+    after = tokens[end].low if end < len(tokens) else ""
+    if (
+        tables
+        and (tables[0][0] >= PART or (after == "tables" and tables[0][0] != EXACT))
+        and (domain or area)
+    ):
+        tables = []  # "alias tables": the tables of the `djangocms_alias` area, not its `alias` table
     if not (tables or term or person or domain or area or column):
         return None
     tied: tuple[str, ...] = ()
@@ -269,29 +280,3 @@ def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Ment
         tied,
         others,
     )
-
-
-def read_without_catalog(question: str) -> Reading:
-    """With no catalog to read against: each run of words that are neither filler nor cues is a name."""
-    tokens = tokens_of(question)
-    reading = Reading(tokens)
-    run: list[int] = []
-
-    def flush() -> None:
-        if run:
-            text = " ".join(tokens[i].text for i in run)
-            reading.mentions.append(Mention(run[0], run[-1] + 1, text, tables=((EXACT, text),)))
-            run.clear()
-
-    for i, token in enumerate(tokens):
-        name_like = token.quoted or not (
-            token.filler or token.low in grammar.CUES or token.low in grammar.PRONOUNS
-        )
-        if (name_like and token.low not in grammar.TYPE_WORDS) or (
-            token.low == "of" and run and i + 1 < len(tokens) and not tokens[i + 1].filler
-        ):
-            run.append(i)
-        else:
-            flush()
-    flush()
-    return reading

@@ -5,6 +5,8 @@ steward?"), a follow-up naming only an attribute ("and the pk?"), and a loose na
 
 from __future__ import annotations
 
+import re
+
 from . import cues as c
 from . import grammar as g
 from .intent_model import Context, Intent
@@ -13,6 +15,8 @@ from .vocabulary import EXACT
 
 _ARTICLES = frozenset(("a", "an", "any", "some", "no", "the", "one", "which"))
 _COLUMN_NOUNS = frozenset(("column", "field", "attribute"))
+_WHOLE = re.compile(r"\b(?:catalog|database|schema|total|in all|overall|altogether|every|all)\b")
+"""A count of columns over the whole catalog, not of the table just discussed."""
 
 
 def counted_subset(low: str) -> Intent | None:
@@ -52,7 +56,8 @@ def follows_up(reading: Reading, low: str, context: Context) -> bool:
     content = [w for w in words if w in g.ATTRIBUTES or w not in g.FILLER]
     if not content or any(w not in g.ATTRIBUTES for w in content) or "tables" in content:
         return False
-    if c.LACK.search(low) or c.COUNT.search(low) or any(p.search(low) for _, p in c.REL_KINDS):
+    counted = c.COUNT.search(low) and not (c.COLUMNS.search(low) and not _WHOLE.search(low))
+    if c.LACK.search(low) or counted or any(p.search(low) for _, p in c.REL_KINDS):
         return False
     return bool(c.FOLLOW_UP.search(low)) or len(content) <= 2
 
