@@ -9,6 +9,9 @@ Run with:
 Servers, each in its own process on 127.0.0.1 and a free port, its CPU read from /proc:
   extension   the MCOP Jupyter server extension in a real `jupyter_server`, protocol v2
               (`/mcop/ws/{session_id}?protocol=2`, token in the Authorization header)
+  kernel      the same server with its sessions in one MCOP kernel (`sessions_in=kernel`);
+              its CPU figure is the Jupyter server process's only, the kernel's is apart
+  kernels-2   the same with two kernels (`kernels_per_user=2`), sessions spread over them
   original    the design document's FastAPI handler on uvicorn: `run_stream` + `stream_text()`
               with pydantic-ai's defaults, so the text so far every 100 ms (transport_servers.py)
   websockets  a plain `websockets` server sending v2's messages from a token list: the wire's limit
@@ -45,6 +48,7 @@ from types import FrameType
 from transport_client import Answer, describe, run_load
 from transport_procs import Child, ChildFailed, free_port, stop_all
 from transport_report import ServerResult, render
+from transport_rest import percentile, poll
 
 from mcop_kernel.config import SyntheticStream
 
@@ -54,7 +58,9 @@ TTFT: question sent -> first agent_partial; total: -> the agent message (percent
 messages and wire bytes: every frame received (user echo, partials, final), payload bytes, no
 compression; in-process counts text events and their bytes. Server CPU: the server process's CPU
 during the load (connections included) / tokens answered."""
-SERVERS = ("extension", "original", "websockets", "in-process")
+SERVERS = ("extension", "kernel", "kernels-2", "original", "websockets", "in-process")
+JUPYTER = {"extension": 0, "kernel": 1, "kernels-2": 2}
+"""The Jupyter servers, and how many MCOP kernels host their sessions (0: in the server's process)."""
 
 
 @dataclass(frozen=True)
@@ -99,12 +105,14 @@ class Server:
     child: Child
     url: Callable[[str, int], str]
     headers: dict[str, str]
+    rest: str | None = None
+    """A JupyterLab REST endpoint of this server, timed during the load (Jupyter servers only)."""
 
 
 def launch(name: str, sc: Scenario, workdir: Path) -> tuple[Server, int]:
     port = free_port()
     log = workdir / f"{name}.log"
-    if name == "extension":
+    if name in JUPYTER:
         token = secrets.token_hex(16)
         store = workdir / "s.sqlite"
         argv = [
@@ -116,12 +124,16 @@ def launch(name: str, sc: Scenario, workdir: Path) -> tuple[Server, int]:
             f"--MCOPExtension.model=synthetic:{sc.tokens}:{sc.delay_ms:g}",
             f"--MCOPExtension.store_path={store}",
         ]
+        if JUPYTER[name]:
+            kernels = f"--MCOPExtension.kernels_per_user={JUPYTER[name]}"
+            argv += ["--MCOPExtension.sessions_in=kernel", kernels]
         env = {"JUPYTER_RUNTIME_DIR": str(workdir / "runtime")}
         child = Child(name, argv, log, env)
         return Server(
             child,
             lambda run, i: f"ws://127.0.0.1:{port}/mcop/ws/bench-{run}-{i}?protocol=2",
             {"Authorization": f"token {token}"},
+            f"http://127.0.0.1:{port}/api/contents",
         ), port
     argv = [sys.executable, str(HERE / "transport_servers.py"), name, "--port", str(port)]
     argv += ["--tokens", str(sc.tokens), "--delay-ms", f"{sc.delay_ms:g}"]
@@ -132,15 +144,18 @@ def launch(name: str, sc: Scenario, workdir: Path) -> tuple[Server, int]:
 async def start(name: str, sc: Scenario, workdir: Path, expected: str) -> Server:
     """A started, listening, settled (its startup work done) and warmed-up server; raises
     ChildFailed (the process stopped) if not."""
-    if name == "extension" and importlib.util.find_spec("mcop_extension") is None:
+    if name in JUPYTER and importlib.util.find_spec("mcop_extension") is None:
         raise ChildFailed("mcop_extension is not importable (extension/mcop_extension not installed yet)")
     server, port = launch(name, sc, workdir)
     try:
         await server.child.wait_listening(port, timeout=60)
         await server.child.wait_idle(timeout=30)
-        warm = await run_load(partial(server.url, "warmup"), server.headers, 1, expected, 60)
-        if warm[0].error:
-            raise ChildFailed(f"warm-up answer failed: {warm[0].error}\n{server.child.log_tail()}")
+        for k in range(max(1, JUPYTER.get(name, 0))):  # every kernel answers once (and is there)
+            url = partial(server.url, f"warmup{k}")
+            warm = await run_load(url, server.headers, 2 * JUPYTER.get(name, 0) or 1, expected, 120)
+            if any(w.error for w in warm):
+                failed = next(w.error for w in warm if w.error)
+                raise ChildFailed(f"warm-up answer failed: {failed}\n{server.child.log_tail()}")
     except BaseException:
         server.child.stop()
         raise
@@ -162,10 +177,15 @@ async def in_process(sc: Scenario, workdir: Path, deadline: float) -> tuple[floa
     return float(data["cpu"]), [Answer.from_json(a) for a in data["answers"]]
 
 
-async def run_scenario(sc: Scenario, names: list[str], ends_at: float) -> list[ServerResult]:
+async def run_scenario(
+    sc: Scenario, names: list[str], ends_at: float
+) -> tuple[list[ServerResult], list[str]]:
+    """Each server's results, and lines on the Jupyter servers' throughput and REST latency."""
     expected = "".join(SyntheticStream(sc.tokens).words())
     results = {name: ServerResult(name, sc.tokens) for name in names}
     servers: dict[str, Server] = {}
+    rest: dict[str, list[float]] = {}
+    rates: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="mcop-transport-") as tmp:
         workdir = Path(tmp)
         try:
@@ -199,8 +219,24 @@ async def run_scenario(sc: Scenario, names: list[str], ends_at: float) -> list[S
                                 )
                             before = server.child.cpu()
                             url_for = partial(server.url, f"r{round_}")
-                            answers = await run_load(url_for, server.headers, sc.clients, expected, deadline)
+                            stop = asyncio.Event()
+                            timed = (
+                                asyncio.ensure_future(poll(server.rest, server.headers, stop))
+                                if server.rest
+                                else None
+                            )
+                            began = time.monotonic()
+                            try:
+                                answers = await run_load(
+                                    url_for, server.headers, sc.clients, expected, deadline
+                                )
+                            finally:
+                                stop.set()
+                            done = sum(a.error is None for a in answers) * sc.tokens
+                            rates.setdefault(name, []).append(done / (time.monotonic() - began))
                             cpu = server.child.cpu().since(before)
+                            if timed is not None:
+                                rest.setdefault(name, []).extend(await timed)
                     except Exception as exc:  # report it, go on with the others
                         result.failure = str(exc) if isinstance(exc, ChildFailed) else describe(exc)
                         continue
@@ -210,7 +246,13 @@ async def run_scenario(sc: Scenario, names: list[str], ends_at: float) -> list[S
         finally:
             for server in servers.values():
                 server.child.stop()
-    return [results[name] for name in names]
+    notes = [
+        f"  {name}: aggregate {max(rates.get(name, [0])):,.0f} tokens/s (best round); REST GET "
+        f"api/contents meanwhile p50 {percentile(took, 0.5):.1f} ms, p99 {percentile(took, 0.99):.1f} ms "
+        f"({len(took)} calls)"
+        for name, took in rest.items()
+    ]
+    return [results[name] for name in names], notes
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -237,9 +279,10 @@ async def run(opts: argparse.Namespace) -> None:
     for key in keys:
         sc = chosen[key]
         started = time.monotonic()
-        results = await run_scenario(sc, names, ends_at)
+        results, notes = await run_scenario(sc, names, ends_at)
         print(f"\n{sc.title}  [{time.monotonic() - started:.0f} s]")
-        print(render(results), flush=True)
+        print(render(results))
+        print("\n".join(notes), flush=True)
 
 
 def main() -> None:
