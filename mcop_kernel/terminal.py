@@ -103,10 +103,19 @@ class MarkdownStream:
 class TerminalView:
     """One answer in a terminal, drawn from the answer so far (`fold.AnswerSoFar`) as it grows: text
     to `out` (Markdown rendered when `out` is a terminal, as written otherwise), a line on `err` per
-    tool call and per result, and the error. A `display.View`, like a notebook cell's view."""
+    tool call and per result, and the error (unless `errors` is off: a kernel reports it itself).
+    A `display.View`, like a notebook cell's view."""
 
-    def __init__(self, out: TextIO, err: TextIO, *, show_tools: bool = True, rich: bool | None = None):
-        self.out, self.err, self.show_tools = out, err, show_tools
+    def __init__(
+        self,
+        out: TextIO,
+        err: TextIO,
+        *,
+        show_tools: bool = True,
+        rich: bool | None = None,
+        errors: bool = True,
+    ):
+        self.out, self.err, self.show_tools, self.errors = out, err, show_tools, errors
         self.rich = out.isatty() if rich is None else rich
         self.markdown = MarkdownStream(Console(file=out)) if self.rich else None
         self.mid_line = False
@@ -141,7 +150,7 @@ class TerminalView:
             if tool.result and index not in self._results:
                 self._results.add(index)
                 self.note(f"  [tool] {tool.name}: {result_summary(tool.result)}")
-        if progress.error and not self._error:
+        if progress.error and self.errors and not self._error:
             self._error = True
             self.note(f"Error: {progress.error}")
 

@@ -6,6 +6,8 @@ kernel of the same notebook continues its conversation."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,8 @@ from typing import Any
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
+
+from mcop_kernel.kernel.console import text_front_end
 
 TIMEOUT = 60.0
 Message = dict[str, Any]
@@ -186,7 +190,8 @@ def test_interrupt_cancels_the_answer_and_the_kernel_goes_on(
 
 def complete(kc: BlockingKernelClient, code: str, cursor: int | None = None) -> Message:
     msg_id = kc.complete(code, len(code) if cursor is None else cursor)
-    return reply_to(kc, msg_id)["content"]
+    content: Message = reply_to(kc, msg_id)["content"]
+    return content
 
 
 def test_tab_completes_tables_columns_and_terms(kc: BlockingKernelClient) -> None:
@@ -231,3 +236,42 @@ def test_a_restarted_kernel_of_the_same_notebook_continues_its_conversation(tmp_
         assert "1 earlier question;" in after
     finally:
         stop(km, kc)
+
+
+def test_in_a_terminal_front_end_a_question_streams_as_text(tmp_path: Path) -> None:
+    """`jupyter console` prints display data once and ignores updates: there the answer is text."""
+    km, kc = start(kernel_env(tmp_path, MCOP_KERNEL_OUTPUT="text"))
+    try:
+        messages, reply = run(kc, "Show relationships between fact_bs_purchase_order and suppliers")
+        assert reply["status"] == "ok"
+        order = kinds(messages)
+        assert "update_display_data" not in order and "execute_result" not in order
+        streams = [m["content"] for m in messages if m["msg_type"] == "stream"]
+        out = [s["text"] for s in streams if s["name"] == "stdout"]
+        err = "".join(s["text"] for s in streams if s["name"] == "stderr")
+        assert len(out) > 3, "the answer came in one piece, not as it was written"
+        assert "dimv_bs_supplier" in "".join(out)
+        assert "[tool] show_er_diagram(" in err or "[tool] find_relationships(" in err
+        diagram = next(m for m in messages if m["msg_type"] == "display_data")["content"]["data"]
+        assert diagram["text/plain"].startswith("erDiagram")
+    finally:
+        stop(km, kc)
+
+
+def test_a_kernel_started_by_jupyter_console_streams_as_text(tmp_path: Path) -> None:
+
+    console = tmp_path / "jupyter-console"  # a script, as pip installs `jupyter-console`
+    console.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(30)\n")
+    console.chmod(0o755)
+    parent = subprocess.Popen([str(console)])
+    try:
+        deadline = time.monotonic() + 10
+        while not text_front_end({}, parent=parent.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the new process runs the script
+        assert text_front_end({}, parent=parent.pid)
+        assert not text_front_end({"MCOP_KERNEL_OUTPUT": "cells"}, parent=parent.pid)
+    finally:
+        parent.kill()
+        parent.wait(10)
+    assert not text_front_end({})  # pytest is not a console
+    assert text_front_end({"MCOP_KERNEL_OUTPUT": "text"})

@@ -25,6 +25,7 @@ from ..session import ExplorerSession, SessionConfig
 from ..store import MemoryStore, SessionStore, SQLiteStore, default_store_path
 from .answer import CellOutputs, Interrupt, answer_into, show_answer
 from .cells import HELP, NEW_CONVERSATION, CellError, Magic, parse_cell, session_id_for
+from .console import answer_as_text, show_text_answer, text_front_end
 from .host import install as host_sessions
 from .names import MAGICS, CatalogNames, table_bundle
 
@@ -62,6 +63,8 @@ class MCOPKernel(Kernel):
         self._session: ExplorerSession | None = None
         self._names: CatalogNames | None = None
         self._warm_up: asyncio.Future[None] | None = None
+        self.text_output = text_front_end()
+        """Answers stream as text (a terminal front end such as `jupyter console`), not display updates."""
         self.host = host_sessions(self)  # a Jupyter server may host its WebSocket sessions here
 
     def start(self) -> None:
@@ -150,8 +153,12 @@ class MCOPKernel(Kernel):
                     session = await self._open()
                     if interrupt.requested:
                         raise CellError("Cancelled", "Answer cancelled.")
-                    answer = await answer_into(session, cell.question, outputs, interrupt)
-                    show_answer(answer, outputs, self.execution_count)
+                    if self.text_output:
+                        answer = await answer_as_text(session, cell.question, outputs, interrupt)
+                        show_text_answer(answer, outputs)
+                    else:
+                        answer = await answer_into(session, cell.question, outputs, interrupt)
+                        show_answer(answer, outputs, self.execution_count)
         except CellError as failure:
             reply = {"status": "error", "execution_count": self.execution_count}
             reply |= outputs.error(failure.ename, failure.evalue)
