@@ -121,6 +121,9 @@ def read(question: str, vocab: Vocabulary, context: Context | None = None) -> tu
         ("which columns are linked to the term Net Order Value?", "term", ()),
         ("how is a row of EKPO identified?", "keys", ("EKPO",)),
         ("which tables don't reference any other table?", "lacking", ()),
+        ("which tables are self-referential?", "rel_kind", ()),
+        ("what tables have a foreign key to themselves", "rel_kind", ()),
+        ("pk for stg_bs_nothing_here?", "keys", ("stg_bs_nothing_here",)),
         ("stuff related to invoices", "search", ()),
         ("invoice-related tables", "search", ()),
         ("so um, what have we got for invoices?", "search", ()),
@@ -255,6 +258,7 @@ SUPPLIER_CONTEXT = Context(table=SUPPLIER, kind="describe")
         ("how many columns in the catalog?", "count", ()),
         ("how many tables are there?", "count", ()),
         ("which tables have no owner?", "lacking", ()),
+        ("what about invoices?", "describe", (INVOICE,)),
     ],
 )
 def test_follow_ups_mean_the_table_just_discussed(

@@ -375,7 +375,13 @@ def test_a_multi_word_app_label_and_a_two_word_name(tmp_path: Path) -> None:
     """`easy_pics` is an app label of two words; `latest_scores` is one table, not `scores`."""
     path = tmp_path / "app.sqlite"
     with contextlib.closing(sqlite3.connect(path)) as con:
-        for name in ("easy_pics_source", "easy_pics_thumbnail", "easy_pics_dimension", "scores"):
+        for name in (
+            "easy_pics_source",
+            "easy_pics_thumbnail",
+            "easy_pics_dimension",
+            "scores",
+            "run_metrics",
+        ):
             con.execute(f"CREATE TABLE {name} (id integer PRIMARY KEY, name text)")
         con.execute(
             "CREATE TABLE latest_scores (score_key text PRIMARY KEY, scores_id integer REFERENCES scores)"
@@ -388,6 +394,8 @@ def test_a_multi_word_app_label_and_a_two_word_name(tmp_path: Path) -> None:
         facts, "list the easy_pics tables", "what is the primary key of latest scores?", "easy pics tables"
     )
     assert all(f"easy_pics_{t}" in area for t in ("source", "thumbnail", "dimension")), area[:300]
+    (metric,) = _answers(facts, "describe the run metric table")  # `metrics` keeps its s, yet is named
+    assert metric.startswith("**`run_metrics`**"), metric[:300]
     assert all(f"easy_pics_{t}" in labelled for t in ("source", "thumbnail", "dimension")), labelled[:300]
     assert "blog_post" not in labelled
     assert "`latest_scores`" in pk and "`score_key`" in pk, pk[:300]

@@ -134,7 +134,8 @@ REL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "self-referencing",
         _any(
-            r"self[- ]?referenc\w*"
+            r"self[- ]?referen\w*|(?:keys?|fks?|references?|links?) (?:to|at|on) (?:itself|themselves)"
+            r"|point\w* (?:at|to) the same table|to the same table"
             r"|(?:refer|point|link|loop)\w*(?: back)?(?: to| at| on)? (?:itself|themselves)"
             r"|recursive"
             r"|hierarch\w*"

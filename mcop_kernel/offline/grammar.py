@@ -108,3 +108,4 @@ QUANTIFIERS = _words("full complete whole entire every each total single all any
 """Words that say how much of a list is asked ("the full table list"): never a table's name before `table`."""
 ATTRIBUTES = CUES | _words("pk pks fk fks parents parent children child columns fields lineage keys owner")
 """A table's attribute words: a question of these alone ("and the pk?") asks about the table discussed."""
+COLUMN_NOUNS = _words("column columns field fields attribute attributes")

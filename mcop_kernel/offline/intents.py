@@ -213,7 +213,10 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     if column_first or (asked_columns and not named) or (kind and not named and c.KIND_ASKED.search(low)):
         return column_question(reading, low)
     if c.FOLLOW_UP.search(low) and tables:
-        return table_intent(context.kind if context.kind in TABLE_KINDS else "describe")
+        again: IntentKind = context.kind if context.kind in TABLE_KINDS else "describe"
+        if again in ("join", "compare") and all(m.table == context.table for m in tables):
+            again = "describe"  # "what about runs?" after a join that ended at runs: runs itself
+        return table_intent(again)
     if c.TERM.search(low) and (term or not tables or vocab is None):
         phrase = term or phrase_of(reading)
         return Intent("term", phrase=phrase) if phrase else Intent("clarify", asked="term")
@@ -267,6 +270,17 @@ def _unknown_table(reading: Reading) -> list[Mention]:
         if word.low in g.QUANTIFIERS or word.low.endswith("est") or not word.low.replace("_", "").isalnum():
             continue
         return [Mention(i - 1, i, word.text, tables=((EXACT, word.text),))]
+    for i, token in enumerate(tokens):  # "pk for cms_treenode?": a name written as one, though unknown
+        after = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        before = tokens[i - 1].low if i else ""
+        named_like = "_" in token.text.strip("_") and token.text.replace("_", "").isalnum()
+        if (
+            named_like
+            and i not in covered
+            and after not in g.COLUMN_NOUNS
+            and before not in ("a", "an", "any")
+        ):
+            return [Mention(i, i + 1, token.text, tables=((EXACT, token.text),))]
     return []
 
 

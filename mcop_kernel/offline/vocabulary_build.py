@@ -191,6 +191,10 @@ def _add(vocab: Vocabulary, span_key: str, table: str, quality: int) -> None:
         known = vocab.table_keys[span_key].get(table)
         if known is None or quality < known:
             vocab.table_keys[span_key][table] = quality
+        if "ics" in span_key:  # `metrics` stays plural (like `analytics`), yet "latest metric" names it
+            one = " ".join(w[:-1] if w.endswith("ics") and len(w) > 5 else w for w in span_key.split())
+            if one != span_key:
+                _add(vocab, one, table, quality)
 
 
 def _person(vocab: Vocabulary, name: str) -> None:
