@@ -165,6 +165,9 @@ class KernelHost:
             self._reader.cancel()
         with contextlib.suppress(Exception):
             self.client.stop_channels()
+        if self.kernel_id is not None:  # its sessions are saved and its store closed: no need to wait
+            with contextlib.suppress(Exception):
+                await _maybe(self.kernel_manager.shutdown_kernel(self.kernel_id, now=True))
 
 
 class KernelPool:
