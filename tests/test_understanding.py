@@ -399,3 +399,24 @@ def test_a_multi_word_app_label_and_a_two_word_name(tmp_path: Path) -> None:
     assert all(f"easy_pics_{t}" in labelled for t in ("source", "thumbnail", "dimension")), labelled[:300]
     assert "blog_post" not in labelled
     assert "`latest_scores`" in pk and "`score_key`" in pk, pk[:300]
+
+
+@pytest.mark.parametrize("label", _shape_catalogs())
+def test_tables_linked_to_nothing_and_tables_that_reference_themselves(
+    label: str, shape_facts: dict[str, CatalogFacts], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    facts = _facts_of(label, shape_facts, tmp_path_factory)
+    linked = {r.table for r in facts.references} | {r.to_table for r in facts.references}
+    alone = sorted(t for t in facts.tables if t not in linked)
+    selfish = {r.table for r in facts.references if r.table == r.to_table}
+    nothing, themselves = _answers(
+        facts,
+        "which tables have neither incoming nor outgoing foreign keys?",
+        "which tables are self-referential?",
+    )
+    assert nothing.startswith(f"**{len(alone)} of {len(facts.tables)}** tables are linked to nothing"), (
+        nothing[:200]
+    )
+    assert all(f"`{t}`" in nothing for t in alone[:20]), nothing[:600]
+    assert all(f"`{t}`" in themselves for t in selfish), themselves[:400]
+    assert (f"{len(selfish)} self-referencing" in themselves) or not selfish, themselves[:200]

@@ -154,6 +154,12 @@ def lacking_answer(intent: Intent, result: Result) -> str:
         return _share_answer(intent, what, n, total, tables, note)
     if n == 0:
         return f"All {count(total, 'table')} {_HAVE.get(what, 'have it')}: none lacks it."
+    alone = result.get("isolated")
+    if intent.order == "isolated" and isinstance(alone, list):
+        n_alone = int(result.get("unreferenced", len(alone)))
+        head = f"**{n_alone} of {total}** tables are linked to nothing (no foreign key in or out)."
+        rest = f"{n} tables reference no other table; {n - n_alone} of those are referenced by another."
+        return "\n".join([head, "", *names_list([str(t) for t in alone], n_alone), "", rest])
     head = f"**{n} of {total}** tables have {_LACKING.get(what, 'none')}.{share}"
     if what == "foreign_keys" and result.get("unreferenced") is not None:
         alone = int(result["unreferenced"])

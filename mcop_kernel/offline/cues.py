@@ -111,14 +111,15 @@ LACK = re.compile(
     r"|doesn'?t have(?: an?| any)?"
     r"|un(?:owned|documented|described|linked|referenced)|orphan\w*|never|empty|zero|not linked|isolated"
     r"|(?:don'?t|doesn'?t|do not|does not) (?:reference|point|link|refer|join)\w*"
-    r"|not (?:referencing|pointing|linking|referring))\b"
+    r"|not (?:referencing|pointing|linking|referring)|nothing|neither|stand(?:s|ing)? alone|standalone"
+    r"|on (?:its|their) own)\b"
 )
 LACK_WHAT: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "foreign_keys",
         _any(
             r"foreign keys?|fks?|relationships?|references?|links?|linked|joins?|connections?|isolated"
-            r"|orphan\w*"
+            r"|orphan\w*|point\w*|incoming|outgoing|alone|standalone|on (?:its|their) own"
         ),
     ),
     ("primary_key", _any(r"primary keys?|pks?|keys?|identifiers?")),
@@ -135,7 +136,8 @@ REL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "self-referencing",
         _any(
             r"self[- ]?referen\w*|(?:keys?|fks?|references?|links?) (?:to|at|on) (?:itself|themselves)"
-            r"|point\w* (?:at|to) the same table|to the same table"
+            r"|point\w* (?:at|to) the same table|to the same table|to (?:itself|themselves)"
+            r"|(?:its|their) own (?:kind|table|type|rows?)"
             r"|(?:refer|point|link|loop)\w*(?: back)?(?: to| at| on)? (?:itself|themselves)"
             r"|recursive"
             r"|hierarch\w*"

@@ -20,8 +20,9 @@ from .shapes import (
     kind_phrase,
     value_words_only,
     with_tables,
+    without_loose_value_words,
 )
-from .subsets import counted_subset, follows_up, named_column_word, share_of
+from .subsets import counted_subset, follows_up, lacking, named_column_word, share_of
 from .vocabulary import EXACT, Vocabulary
 
 __all__ = ["TABLE_KINDS", "Context", "Intent", "IntentKind", "SearchScope", "parse_question"]
@@ -61,7 +62,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         and not named_column_word(reading, m)
     ]
     if not (c.JOIN.search(low) or c.COMPARE.search(low) or c.RELATIONSHIPS.search(low)):
-        tables = _without_loose_value_words(tables)
+        tables = without_loose_value_words(tables)
     if not tables and vocab is not None:
         tables = _unknown_table(reading)
     refers = refers_back(reading) or (not tables and follows_up(reading, low, context))
@@ -133,7 +134,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         after = low[lack.start() :]
         lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(after)), None)
         if lacked is not None:
-            return Intent("lacking", what=lacked)
+            return lacking(lacked, low)
     if c.COVERAGE.search(low):
         return Intent("coverage")
     rel_kind = next((kind for kind, pattern in c.REL_KINDS if pattern.search(low)), None)
@@ -282,18 +283,6 @@ def _unknown_table(reading: Reading) -> list[Mention]:
         ):
             return [Mention(i, i + 1, token.text, tables=((EXACT, token.text),))]
     return []
-
-
-def _without_loose_value_words(tables: list[Mention]) -> list[Mention]:
-    """A value word ("date", "amounts") that only loosely names a table, beside a table named exactly, is
-    a word of the question ("what date was fact_x loaded?"), not a second table."""
-    if not any(m.tables[0][0] == EXACT for m in tables):
-        return tables
-    return [
-        m
-        for m in tables
-        if m.tables[0][0] == EXACT or m.end - m.start > 1 or m.text.lower() not in value_kinds.VALUE_WORDS
-    ]
 
 
 def _asked(low: str) -> IntentKind:

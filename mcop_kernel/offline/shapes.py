@@ -156,3 +156,15 @@ def column_question(reading: Reading, low: str) -> Intent:
     if c.COLUMN_SEARCH.search(low) or c.NAME_SEARCH.search(low) or any(m.column for m in reading.mentions):
         return Intent("find_columns", phrase=phrase)
     return Intent("search", phrase=phrase, scope="column")
+
+
+def without_loose_value_words(tables: list[Mention]) -> list[Mention]:
+    """A value word ("date", "amounts") that only loosely names a table, beside a table named exactly, is
+    a word of the question ("what date was fact_x loaded?"), not a second table."""
+    if not any(m.tables[0][0] == EXACT for m in tables):
+        return tables
+    return [
+        m
+        for m in tables
+        if m.tables[0][0] == EXACT or m.end - m.start > 1 or m.text.lower() not in value_kinds.VALUE_WORDS
+    ]

@@ -17,6 +17,11 @@ _ARTICLES = frozenset(("a", "an", "any", "some", "no", "the", "one", "which"))
 _COLUMN_NOUNS = frozenset(("column", "field", "attribute"))
 _WHOLE = re.compile(r"\b(?:catalog|database|schema|total|in all|overall|altogether|every|all)\b")
 """A count of columns over the whole catalog, not of the table just discussed."""
+_ISOLATED = re.compile(
+    r"\b(?:isolated|orphan\w*|at all|nothing|neither|nor|incoming|(?:stand\w*|on (?:its|their) own) alone"
+    r"|standalone|on (?:its|their) own|not linked|unlinked|disconnected|either way|any direction)\b"
+)
+"""Tables linked to nothing at all: neither referencing nor referenced."""
 
 
 def counted_subset(low: str) -> Intent | None:
@@ -31,8 +36,14 @@ def counted_subset(low: str) -> Intent | None:
         after = low[lack.start() :]
         lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(after)), None)
         if lacked is not None:
-            return Intent("lacking", what=lacked)
+            return lacking(lacked, low)
     return None
+
+
+def lacking(what: str, low: str) -> Intent:
+    """Tables lacking `what`; with no foreign keys, those linked to nothing at all when that is asked."""
+    alone = what == "foreign_keys" and bool(_ISOLATED.search(low))
+    return Intent("lacking", what=what, order="isolated" if alone else "")
 
 
 def share_of(low: str) -> Intent | None:

@@ -55,7 +55,8 @@ async def find_tables_lacking(
 ) -> dict[str, Any]:
     """Documentation and modelling debt: the tables that have no foreign keys, no owner, no steward, no
     description, no primary key or no glossary terms, with the coverage of the rest. "No foreign keys"
-    means the table references no other table (`unreferenced` counts those no table references either).
+    means the table references no other table (`unreferenced` counts those no table references either,
+    `isolated` names them: tables linked to nothing at all).
     Also answers counts and shares: "how many tables have no description?" (`count` of `total`) and
     "what share of tables have a steward?" (`total` - `count` have it; `coverage` is that fraction).
 
@@ -63,7 +64,15 @@ async def find_tables_lacking(
         what: The missing thing: "foreign_keys", "owner", "steward", "description", "primary_key" or "terms".
         limit: At most this many table names (at most 200); `count` says how many lack it.
     """
-    return stewardship.tables_lacking(await catalog_snapshot(ctx.deps.catalog), what, limit)
+    snap = await catalog_snapshot(ctx.deps.catalog)
+    result = stewardship.tables_lacking(snap, what, limit)
+    if what == "foreign_keys":
+        index = steward.index_of(snap)
+        alone = [
+            t.name for t in index.ordered if not index.refs_out.get(t.name) and not index.refs_in.get(t.name)
+        ]
+        result["isolated"] = alone[: max(1, min(limit, 200))]
+    return result
 
 
 @answers_lookup_errors
