@@ -35,6 +35,8 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models import ModelRequestParameters, StreamedResponse
 from pydantic_ai.models.openai import OpenAIChatModel
+from pydantic_ai.profiles import merge_profile
+from pydantic_ai.profiles.openai import OpenAIModelProfile
 from pydantic_ai.settings import ModelSettings
 
 from .model_streams import Repairing, Replayed
@@ -118,8 +120,8 @@ def tools_as_text(messages: list[ModelMessage], parameters: ModelRequestParamete
         kept: list[ModelRequestPart] = [p for p in message.parts if p not in results]
         if results:
             facts = "\n\n".join(_result_text(part) for part in results)
-            again = f"\n\nAnswer from these facts: {question}" if question else ""
-            kept.append(UserPromptPart(f"The catalog tools returned:\n{facts}{again}"))
+            again = f"\n\nQuestion: {question}" if question else ""
+            kept.append(UserPromptPart(f"Catalog facts from {facts}{again}"))
         if kept:
             out.append(replace(message, parts=kept))
     return out
@@ -198,4 +200,8 @@ def compatible_model(
 
     client = AsyncOpenAI(base_url=base_url, api_key=api_key, max_retries=1, timeout=120.0)
     provider = OllamaProvider(openai_client=client) if ollama else OpenAIProvider(openai_client=client)
-    return CompatibleChatModel(name, provider=provider, settings=settings)
+    # `max_tokens`, not OpenAI's newer `max_completion_tokens`, which llama-cpp-python ignores (measured:
+    # answers ran on for thousands of tokens with max_tokens 96)
+    classic = OpenAIModelProfile(openai_chat_supports_max_completion_tokens=False)
+    profile = merge_profile(provider.model_profile(name), classic)
+    return CompatibleChatModel(name, provider=provider, settings=settings, profile=profile)

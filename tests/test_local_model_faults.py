@@ -284,3 +284,30 @@ def test_doctor_says_what_to_change(
             )
     assert code == 1
     assert says in out and fix in out
+
+
+async def test_a_small_model_profile_offers_few_tools_once_then_hands_it_the_results_as_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server whose template drops `tool` messages (llama-cpp-python's) still shows the model what the
+    tool returned: after the one round of calls the tools are withdrawn and the results go as text."""
+    monkeypatch.setenv("MCOP_MODEL_SETTINGS", '{"tools": "compact", "max_tool_rounds": 1, "max_tokens": 64}')
+
+    def reply(request: Request) -> Reply:
+        if request.body.get("tools"):  # it would call tools for ever if it could
+            return message(tool_calls=[tool_call("describe_table", {"table": "dimv_bs_currency"})])
+        return words("dimv_bs_currency holds currency_code and exchange_rate_to_eur.")
+
+    with FakeServer(reply) as fake:
+        events = await answer(fake.url, monkeypatch, "Describe dimv_bs_currency")
+    assert isinstance(events[-1], AgentEvent), events[-1]
+    assert [e.tool_name for e in events if isinstance(e, ToolEvent)] == ["describe_table"]
+    offered = [r.body for r in fake.requests if r.body.get("tools")]
+    assert offered and len({t["function"]["name"] for t in offered[0]["tools"]}) == 6, "the compact tools"
+    last = fake.requests[-1].body
+    assert "tools" not in last and last.get("max_tokens") == 64, "answering, with llama.cpp's max_tokens"
+    assert not has_tool_message(fake.requests[-1])
+    said = last["messages"][-1]
+    assert said["role"] == "user" and "exchange_rate_to_eur" in said["content"], said
+    assert said["content"].rstrip().endswith("Question: Describe dimv_bs_currency")
+    assert '"' not in said["content"].split("Question:")[0], "plain text, no JSON quotes to escape"
