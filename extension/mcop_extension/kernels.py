@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import queue
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 KERNEL_NAME = "mcop"
 READY_TIMEOUT = 120.0
 """Seconds a kernel may take to start and load its catalog (a gateway may schedule a pod first)."""
+GATEWAY_POLL = 0.002
+"""Seconds between two looks at a gateway client's iopub queue when it is empty."""
 DIED = "The explorer's kernel stopped; the answer was not finished. Ask again."
 
 
@@ -59,7 +62,7 @@ class KernelHost:
         self.comm_id = uuid.uuid4().hex
         self._reader = asyncio.create_task(self._read(self.client), name=f"mcop-kernel-{self.kernel_id}")
         content = {"comm_id": self.comm_id, "target_name": TARGET, "data": self.settings}
-        self.client.shell_channel.send(self.client.session.msg("comm_open", content))
+        self.client.shell_channel.send(_on_shell(self.client.session.msg("comm_open", content)))
         problem = await asyncio.wait_for(asyncio.shield(self.ready), READY_TIMEOUT)
         if problem is not None:
             log.error("MCOP Explorer's kernel is not ready: %s", problem)
@@ -71,7 +74,7 @@ class KernelHost:
                 self._held.append(data)
             return
         content = {"comm_id": self.comm_id, "data": data}
-        self.client.shell_channel.send(self.client.session.msg("comm_msg", content))
+        self.client.shell_channel.send(_on_shell(self.client.session.msg("comm_msg", content)))
 
     def relay(self, send: Callable[[str], Any], on_close: Callable[[int, str], None]) -> Relay:
         relay = Relay(self, uuid.uuid4().hex, send, on_close)
@@ -83,9 +86,16 @@ class KernelHost:
 
     async def _read(self, client: Any) -> None:
         """Follow the kernel's iopub for the host comm's messages."""
+        queued = hasattr(client.iopub_channel, "response_router_finished")
         while True:
             try:
-                msg = await client.get_iopub_msg()
+                if queued:  # a gateway's client: its queue's own wait spins, so wait here
+                    msg = await client.get_iopub_msg(timeout=0)
+                else:
+                    msg = await client.get_iopub_msg()
+            except queue.Empty:
+                await asyncio.sleep(GATEWAY_POLL)
+                continue
             except asyncio.CancelledError:
                 raise
             except Exception:  # the channel closed (a restart replaces the client)
@@ -194,7 +204,10 @@ class KernelPool:
         self.prestart(user)
         kernels = self._users[user]
         digest = hashlib.blake2b(session_id.encode(), digest_size=4).digest()
-        return await asyncio.shield(kernels[int.from_bytes(digest) % len(kernels)])
+        index = int.from_bytes(digest) % len(kernels)
+        if kernels[index].done() and kernels[index].exception() is not None:  # try again, not forever
+            kernels[index] = asyncio.ensure_future(self._started())
+        return await asyncio.shield(kernels[index])
 
     def hosts(self) -> list[KernelHost]:
         return [t.result() for ts in self._users.values() for t in ts if t.done() and not t.exception()]
@@ -205,6 +218,12 @@ class KernelPool:
         for tasks in self._users.values():
             for task in tasks:
                 task.cancel()
+
+
+def _on_shell(msg: dict[str, Any]) -> dict[str, Any]:
+    """A gateway's channels are one WebSocket: each message says which channel it is for."""
+    msg["channel"] = "shell"
+    return msg
 
 
 async def _maybe(value: Any) -> None:
