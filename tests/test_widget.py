@@ -19,6 +19,7 @@ from ws_client import ask
 
 from mcop_kernel import ChatWidget, ConfigError
 from mcop_kernel.config import synthetic_model
+from mcop_kernel.protocol_messages import decode, wire
 from mcop_kernel.widget import STATIC, close_kernel_sessions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,6 +149,7 @@ async def test_kernel_mode_streams_the_servers_v2_messages(sent: list[dict[str, 
     final = answer[-1]
     assert deltas(answer) == final["content"]
     assert final["diagram"].startswith("erDiagram")
+    assert [wire(decode(m)) for m in answer] == answer  # each one of the protocol's server messages
 
 
 async def test_kernel_and_server_send_the_same_events(
