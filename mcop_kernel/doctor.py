@@ -16,9 +16,11 @@ from typing import Any, Literal
 
 import httpx
 
+from .doctor_http import Refused, post, stream, streamed_calls
 from .errors import ConfigError
-from .providers import TOOL_FLAGS, parse_tool_calls, server_message
+from .printed_calls import parse_tool_calls
 from .secrets import redact
+from .server_refusals import TOOL_FLAGS
 
 __all__ = ["Check", "Endpoint", "diagnose", "endpoint", "run_doctor"]
 
@@ -90,59 +92,6 @@ def endpoint(spec: str | None) -> Endpoint | None:
     )
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-async def _post(client: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post("/chat/completions", json=body)
-    if response.status_code >= 400:
-        raise _Refused(response.status_code, _body_message(response))
-    answer: dict[str, Any] = response.json()
-    return answer
-
-
-def _body_message(response: httpx.Response) -> str:
-    try:
-        return server_message(response.json())
-    except ValueError:
-        return redact(response.text.strip())[:300]
-
-
-async def _stream(client: httpx.AsyncClient, body: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
-    """The `delta`s of a streamed answer, each with the seconds since the request as `_at`."""
-    start, deltas = time.monotonic(), []
-    async with client.stream("POST", "/chat/completions", json=body | {"stream": True}) as response:
-        if response.status_code >= 400:
-            await response.aread()
-            raise _Refused(response.status_code, _body_message(response))
-        async for line in response.aiter_lines():
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout("the stream did not end in time")
-            data = line.removeprefix("data:").strip()
-            if not line.startswith("data:") or not data or data == "[DONE]":
-                continue
-            chunk = json.loads(data)
-            if "error" in chunk:
-                raise _Refused(500, server_message(chunk))
-            for choice in chunk.get("choices") or []:
-                deltas.append((choice.get("delta") or {}) | {"_at": time.monotonic() - start})
-    return deltas
-
-
-def _streamed_calls(deltas: list[dict[str, Any]]) -> list[dict[str, str]]:
-    calls: dict[int, dict[str, str]] = {}
-    for delta in deltas:
-        for call in delta.get("tool_calls") or []:
-            into = calls.setdefault(int(call.get("index", 0)), {"name": "", "arguments": ""})
-            function = call.get("function") or {}
-            into["name"] += function.get("name") or ""
-            into["arguments"] += function.get("arguments") or ""
-    return list(calls.values())
-
-
 def _tool_verdict(name: str, calls: list[dict[str, Any]], text: str, how: str) -> Check:
     """A tool-call check from the calls and the text a tool-offering request brought back."""
     for call in calls:
@@ -206,7 +155,7 @@ async def _guarded(
     name = _name(step)
     try:
         return await step(client, target, timeout)
-    except _Refused as exc:
+    except Refused as exc:
         fix = f"{TOOL_FLAGS}." if "tool" in exc.message.lower() else ""
         return Check(name, "fail", f"the server answered HTTP {exc.status}: {exc.message}", fix)
     except httpx.TimeoutException:
@@ -258,7 +207,7 @@ def _model_check(target: Endpoint, ids: list[str], *, answered: bool) -> Check:
 
 async def _text_streams(client: httpx.AsyncClient, target: Endpoint, timeout: float) -> Check:
     body = {"model": target.model, "messages": [{"role": "user", "content": "Say hello."}], "max_tokens": 16}
-    deltas = await _stream(client, body, time.monotonic() + timeout)
+    deltas = await stream(client, body, time.monotonic() + timeout)
     pieces = [d for d in deltas if d.get("content")]
     if not pieces:
         return Check(
@@ -283,7 +232,7 @@ def _tool_body(target: Endpoint) -> dict[str, Any]:
 
 
 async def _tool_call(client: httpx.AsyncClient, target: Endpoint, timeout: float) -> Check:
-    answer = await _post(client, _tool_body(target))
+    answer = await post(client, _tool_body(target))
     message = answer["choices"][0]["message"]
     return _tool_verdict("tool call", message.get("tool_calls") or [], message.get("content") or "", "")
 
@@ -291,8 +240,8 @@ async def _tool_call(client: httpx.AsyncClient, target: Endpoint, timeout: float
 async def _streamed_tool_call(client: httpx.AsyncClient, target: Endpoint, timeout: float) -> Check:
     name = "streamed tool call"
     try:
-        deltas = await _stream(client, _tool_body(target), time.monotonic() + timeout)
-    except _Refused as exc:
+        deltas = await stream(client, _tool_body(target), time.monotonic() + timeout)
+    except Refused as exc:
         if "stream" not in exc.message.lower():
             raise
         detail = f"refused ({exc.message[:80]}); MCOP asks such turns unstreamed, so they arrive whole"
@@ -304,7 +253,7 @@ async def _streamed_tool_call(client: httpx.AsyncClient, target: Endpoint, timeo
         detail = "the stream ended empty; MCOP asks such turns unstreamed, so they arrive whole"
         fix = "For streamed tool calls: llama.cpp's llama-server --jinja, or vLLM."
         return Check(name, "warn", detail, fix)
-    return _tool_verdict(name, _streamed_calls(deltas), text, "when streamed")
+    return _tool_verdict(name, streamed_calls(deltas), text, "when streamed")
 
 
 async def _tool_result(client: httpx.AsyncClient, target: Endpoint, timeout: float) -> Check:
@@ -315,12 +264,12 @@ async def _tool_result(client: httpx.AsyncClient, target: Endpoint, timeout: flo
     result = {"role": "tool", "tool_call_id": "call_doctor", "content": RESULT}
     body = _tool_body(target) | {"messages": [*ASK_TOOL, turn, result], "max_tokens": 32}
     try:
-        await _post(client, body)
-    except _Refused as first:
+        await post(client, body)
+    except Refused as first:
         body["messages"][2] = turn | {"content": ""}
         try:
-            await _post(client, body)
-        except _Refused:
+            await post(client, body)
+        except Refused:
             raise first from None
         return Check(name, "warn", 'refused with content: null beside tool calls; MCOP sends "" instead')
     return Check(name, "ok", "a conversation with a tool's result is accepted")
