@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
 from pydantic_ai.models.function import FunctionModel
 from pydantic_ai.models.openai import OpenAIChatModel
 
-from mcop_kernel.config import ConfigError, open_catalog, resolve_model
+from mcop_kernel.config import (
+    ConfigError,
+    model_settings,
+    open_catalog,
+    resolve_model,
+    session_config,
+    tool_settings,
+)
 from mcop_kernel.secrets import redact
+from mcop_kernel.tool_profiles import COMPACT_TOOLS
 
 
 def test_the_default_is_the_offline_model_and_the_sample_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,3 +102,31 @@ def test_a_server_out_of_reach_shows_in_ipython_as_one_line(capsys: pytest.Captu
         f"ServerConnectionError: Cannot reach the Jupyter server at http://127.0.0.1:{port}/"
     )
     assert "Is it running?" in shown
+
+
+def test_model_settings_choose_the_tools_and_bound_their_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MCOP_MODEL_SETTINGS", raising=False)
+    default = session_config("offline").agent
+    assert len(default._function_toolset.tools) == 24
+    monkeypatch.setenv("MCOP_MODEL_SETTINGS", '{"temperature": 0, "tools": "compact", "max_tool_rounds": 2}')
+    assert tool_settings().tools == COMPACT_TOOLS and tool_settings().max_tool_rounds == 2
+    assert model_settings() == {"temperature": 0.0}, "the tool profile is not sent to the server"
+    monkeypatch.setenv("MCOP_MODEL_SETTINGS", '{"tools": ["describe_table", "get_owner"]}')
+    assert tool_settings().tools == ("describe_table", "get_owner")
+
+
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        ('{"tools": "tiny"}', '"tools" is "full", "compact" or a list of tool names'),
+        ('{"tools": ["describe_table", "drop_table"]}', "Unknown tool(s) drop_table"),
+        ('{"max_tool_rounds": -1}', '"max_tool_rounds" is a whole number'),
+        ('{"n_threads": 2}', "MCOP_MODEL_SETTINGS must be a JSON object of"),
+    ],
+)
+def test_a_bad_tool_setting_says_what_to_fix(
+    settings: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MCOP_MODEL_SETTINGS", settings)
+    with pytest.raises(ConfigError, match=re.escape(said)):
+        session_config("offline")
