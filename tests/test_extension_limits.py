@@ -14,16 +14,24 @@ from server_process import TOKEN, ServerProcess
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
 from ws_client import SESSIONS_IN, ask, receive, stuck_client, unread_bytes
+from ws_client import both_modes as jp_server_config
 
 from mcop_kernel.store import SQLiteStore
 
 Fetch = Callable[..., Awaitable[HTTPResponse]]
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+__all__ = ["jp_server_config"]  # tests that take `sessions_in` by parametrize run in that mode
+
+
+@pytest.fixture
+def sessions_in() -> str:
+    return "server"
 
 
 # ---------------------------------------------------------------------------- frames that must not poison
 
 
+@pytest.mark.parametrize("sessions_in", SESSIONS_IN)
 async def test_a_lone_surrogate_is_refused_and_the_session_keeps_answering_and_saving(
     mcop_ws: Connect, store_path: Path
 ) -> None:
