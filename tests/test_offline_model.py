@@ -248,6 +248,11 @@ SUPPLIER_CONTEXT = Context(table=SUPPLIER, kind="describe")
         ("who is the steward of this table", "owner", (SUPPLIER,)),
         ("how do I join it to invoices", "join", (SUPPLIER, INVOICE)),
         ("what about invoices?", "describe", (INVOICE,)),
+        ("and the nullable ones?", "rel_kind", (SUPPLIER,)),
+        ("what does it point to?", "references", (SUPPLIER,)),
+        ("the foreign keys?", "references", (SUPPLIER,)),
+        ("its date columns?", "column_kind", (SUPPLIER,)),
+        ("how do I get to invoices from there?", "join", (SUPPLIER, INVOICE)),
         ("what breaks if I change it?", "impact", (SUPPLIER,)),
         ("is it certified?", "status", (SUPPLIER,)),
         ("and the pk?", "keys", (SUPPLIER,)),
@@ -259,13 +264,18 @@ SUPPLIER_CONTEXT = Context(table=SUPPLIER, kind="describe")
         ("how many tables are there?", "count", ()),
         ("which tables have no owner?", "lacking", ()),
         ("what about invoices?", "describe", (INVOICE,)),
+        ("and the nullable ones?", "rel_kind", (SUPPLIER,)),
+        ("what does it point to?", "references", (SUPPLIER,)),
+        ("the foreign keys?", "references", (SUPPLIER,)),
+        ("its date columns?", "column_kind", (SUPPLIER,)),
+        ("how do I get to invoices from there?", "join", (SUPPLIER, INVOICE)),
     ],
 )
 def test_follow_ups_mean_the_table_just_discussed(
     sample_vocab: Vocabulary, question: str, kind: str, tables: tuple[str, ...]
 ) -> None:
     assert read(question, sample_vocab, SUPPLIER_CONTEXT) == (kind, tables)
-    if question == "and its parents?":
+    if question in ("and its parents?", "what does it point to?", "the foreign keys?"):
         assert parse_question(question, SUPPLIER_CONTEXT, sample_vocab).what == "out"
 
 

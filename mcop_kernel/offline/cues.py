@@ -194,6 +194,8 @@ _HANG = (
 )
 PARENTS = _any(
     r"parents? (?:tables? )?of|(?:its|their|the) parents?(?! of)"
+    r"|(?:does|do) (?:it|x|this|that|they)(?: table| one)? (?:point|refer|link|reference|depend|hang)"
+    r"|(?:its|their|the) (?:own )?(?:foreign keys?|fks?|outgoing)(?! (?:of|on|in|from|to|into|pointing))"
     r"|x(?: table)? (?:is )?an? (?:child|dependant|dependent) of"
     r"|(?:child|children) of what"
     r"|x(?: table)? (?:hangs?|depends?|points?|sits?|hooks?|rel(?:y|ies)|builds?|refers?)"
@@ -220,6 +222,7 @@ JOIN = _any(
     r"|(?:get|go|travel|navigate|walk|hop|move) (?:from )?x (?:\w+ )?(?:over |across |through )?to x"
     r"|routes?|routing|navigate|traverse|hops?|chain of (?:joins|foreign keys|fks|links)"
     r"|how do i (?:link|connect|reach)|query .* together|from x (?:\w+ )?(?:over |across )?to x"
+    r"|(?:get|go|travel|move) (?:over )?to x from"
 )
 LINEAGE = _any(
     r"lineage|upstream|downstream|com(?:e|es|ing) from|came from|fed (?:by|from)|feeds?|flowchart|provenance"

@@ -196,7 +196,11 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         tables = [m for m in tables if m not in valued]
     in_tables = {i for m in tables for i in range(m.start, m.end)}
     kind = value_kinds.kind_asked(t.low for i, t in enumerate(reading.tokens) if i not in in_tables)
-    if kind and tables and (c.COLUMNS.search(low) or c.SEARCH.search(low) or c.KIND_ASKED.search(low)):
+    if (
+        kind
+        and (tables or (refers and context.table))
+        and (c.COLUMNS.search(low) or c.KIND_ASKED.search(low) or c.SEARCH.search(low))
+    ):
         return table_intent("column_kind", what=kind, phrase=kind_phrase(reading, tables))
     column = next((m for m in reading.mentions if m.column and not m.tables), None)
     if (

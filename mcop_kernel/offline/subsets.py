@@ -68,7 +68,8 @@ def follows_up(reading: Reading, low: str, context: Context) -> bool:
     if not content or any(w not in g.ATTRIBUTES for w in content) or "tables" in content:
         return False
     counted = c.COUNT.search(low) and not (c.COLUMNS.search(low) and not _WHOLE.search(low))
-    if c.LACK.search(low) or counted or any(p.search(low) for _, p in c.REL_KINDS):
+    rel_kind = any(p.search(low) for _, p in c.REL_KINDS) and not c.FOLLOW_UP.search(low)
+    if c.LACK.search(low) or counted or rel_kind:
         return False
     return bool(c.FOLLOW_UP.search(low)) or len(content) <= 2
 
