@@ -13,6 +13,7 @@ import pytest
 from local_model import MODEL, LocalModelServer, requires_local_model
 from pydantic_ai import models
 from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, ToolReturnPart
+from pydantic_ai.models.openai import OpenAIChatModel
 from server_process import ServerProcess
 from ws_client import ask
 
@@ -65,7 +66,8 @@ def _says(response: ModelResponse) -> bool:
 
 
 async def test_a_real_model_calls_a_tool_streams_its_answer_and_keeps_the_history(user_env: str) -> None:
-    session = await ExplorerSession.open("real", session_config(user_env, "sample", timeout=240))
+    config = session_config(user_env, "sample", timeout=240)
+    session = await ExplorerSession.open("real", config)
     try:
         first = await asked(session, "List the tables in the catalog.")
         assert isinstance(first[-1], AgentEvent), first[-1]
@@ -88,6 +90,9 @@ async def test_a_real_model_calls_a_tool_streams_its_answer_and_keeps_the_histor
         assert len(session.history) > len(history), "the follow-up was asked with the earlier turns"
     finally:
         await session.close()
+        model = config.agent.model
+        if isinstance(model, OpenAIChatModel):  # its connection to the server is kept alive
+            await model.client.close()
 
 
 async def test_an_answer_streams_over_the_extensions_websocket(user_env: str, tmp_path: Path) -> None:
