@@ -176,8 +176,10 @@ class KernelHost:
         with contextlib.suppress(Exception):
             self.client.stop_channels()
         if self.kernel_id is not None:  # its sessions are saved and its store closed: no need to wait
-            with contextlib.suppress(Exception):
-                await _maybe(self.kernel_manager.shutdown_kernel(self.kernel_id, now=True))
+            with contextlib.suppress(Exception):  # bounded: a gateway that is gone is not waited for
+                await asyncio.wait_for(
+                    _maybe(self.kernel_manager.shutdown_kernel(self.kernel_id, now=True)), grace
+                )
 
 
 class KernelPool:
