@@ -28,6 +28,13 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 TESTS = Path(__file__).parent
 TOKEN = "process-token-0123456789"
+LAUNCH = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from jupyter_server.serverapp import main; sys.exit(main())"
+)
+"""`python -m jupyter_server`, with Ctrl-C's signal at Python's default as a service manager or a
+terminal delivers it: a shell script that runs the tests in the background (`.ci/run &`) makes every
+process it starts ignore SIGINT, and a server that inherits that never stops on it."""
 
 
 @dataclass
@@ -43,8 +50,9 @@ class ServerProcess:
     async def start(
         cls, home: Path, *args: str, headers: dict[str, str] | None = None, timeout: float = 60
     ) -> AsyncIterator[ServerProcess]:
-        """Run `python -m jupyter_server ARGS` with HOME and Jupyter's directories under `home` and
-        tests/ importable; stopped (killed if it will not stop) on exit. Its log: `home/server.log`."""
+        """Run `python -m jupyter_server ARGS` (see LAUNCH) with HOME and Jupyter's directories under
+        `home` and tests/ importable; stopped (killed if it will not stop) on exit. Its log:
+        `home/server.log`."""
         runtime = home / "runtime"
         env = os.environ | {
             "HOME": str(home),
@@ -55,8 +63,8 @@ class ServerProcess:
         }
         command = [
             sys.executable,
-            "-m",
-            "jupyter_server",
+            "-c",
+            LAUNCH,
             "--ServerApp.ip=127.0.0.1",
             "--ServerApp.port=0",
             "--ServerApp.open_browser=False",

@@ -253,8 +253,12 @@ async def stop_during_an_answer(server: ServerProcess, stop_signal: int) -> tupl
 async def test_a_restarted_server_still_has_the_conversation(tmp_path: Path, stop_signal: int) -> None:
     store = f"--MCOPExtension.store_path={tmp_path / 'sessions.sqlite'}"
     model = "--MCOPExtension.model=offline:20"
-    async with ServerProcess.start(tmp_path, *PROCESS_SETTINGS, store, model, headers=auth("ada")) as server:
-        first, after_stop = await stop_during_an_answer(server, stop_signal)
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a job a script started with `&`
+    try:
+        async with ServerProcess.start(tmp_path, *PROCESS_SETTINGS, store, model, headers=auth("ada")) as one:
+            first, after_stop = await stop_during_an_answer(one, stop_signal)
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     assert "agent" not in [message["type"] for message in after_stop]  # the connection closed mid-answer
 
     async with ServerProcess.start(tmp_path, *PROCESS_SETTINGS, store, headers=auth("ada")) as server:
