@@ -213,9 +213,15 @@ REFERENCES = _any(
     + r"|parents?|children|child tables|referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?"
     r"|depend\w* on|outgoing|dependants|dependents"
 )
+ROW_IDENTITY = _any(
+    r"keyed|tell (?:\w+ ){0,4}apart|defines? (?:a|each|one|the) (?:row|record)"
+    r"|distinguish\w* (?:\w+ )?(?:rows?|records?)|what makes (?:a|each|one) (?:row|record)"
+)
+"""What tells one row from another: the key, never the row count."""
 KEYS = _any(
     r"primary keys?|pks?|unique|uniquely|identif(?:y|ies|ier|iers|ied|ying)|grain|natural keys?|keys?"
-    r"|key columns?|what makes (?:a|each|one) (?:row|record)"
+    r"|key columns?|what makes (?:a|each|one) (?:row|record)|keyed|tell (?:\w+ ){0,4}apart"
+    r"|defines? (?:a|each|one|the) (?:row|record)|distinguish\w* (?:\w+ )?(?:rows?|records?)"
 )
 JOIN = _any(
     r"join\w*|sql|combine|path (?:from|between|to)|paths? (?:that )?(?:link|connect)\w*|get from|go from"

@@ -159,7 +159,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
             (w for w in ("pii", "confidential", "personal", "sensitive", "restricted") if w in low), ""
         )
         return Intent("classified", phrase=label)
-    if c.STATUS.search(low) and named:
+    if c.STATUS.search(low) and named and not c.ROW_IDENTITY.search(low):
         return table_intent("status")
     if person and not tables:
         return Intent("person", person=person)
