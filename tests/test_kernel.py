@@ -77,7 +77,12 @@ def kinds(messages: list[Message]) -> list[str]:
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
     home = tmp_path_factory.mktemp("mcop-home")
-    km, kc = start(kernel_env(home, MCOP_SESSION="kernel-tests", OPENAI_BASE_URL="http://127.0.0.1:9/v1"))
+    # A word every 10 ms: an answer lasts longer than one display update (50 ms), however fast the
+    # machine, so the live updates a reader sees are there to check.
+    env = kernel_env(
+        home, MCOP_SESSION="kernel-tests", MCOP_MODEL="offline:10", OPENAI_BASE_URL="http://127.0.0.1:9/v1"
+    )
+    km, kc = start(env)
     yield km, kc
     stop(km, kc)
 
