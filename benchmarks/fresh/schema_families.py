@@ -117,7 +117,7 @@ def without_foreign_keys(m: Maker) -> None:
     phr = {
         "casual": ("which tables have no foreign keys?", "list tables that don't reference anything"),
         "terse": ("tables without fks", "tables lacking foreign keys"),
-        "polite": ("which tables have no foreign keys at all",),
+        "polite": ("which tables have no foreign keys of their own",),
     }
     for _ in range(PER_FAMILY - 3):
         m.ask("no_foreign_keys", phr, listed(m.schema.without_foreign_keys()))
