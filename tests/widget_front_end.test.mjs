@@ -3,10 +3,25 @@
 // and the server tell it. Run: node --test tests/widget_front_end.test.mjs (tests/test_widget.py does).
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { JSDOM } from 'jsdom';
 
 const { default: widget, renderMarkdown, themedSource, mermaidConfig, contrastRatio, parseColor } = await import('../mcop_kernel/static/chat.js');
+
+// The protocol's JSON Schema, generated from mcop_kernel.protocol (docs/protocol.schema.json): every
+// message these tests give the front end is one a server may send, and every frame it sends over a
+// WebSocket is one a server accepts, so the front end is tested against the wire as declared.
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addSchema(JSON.parse(readFileSync(new URL('../docs/protocol.schema.json', import.meta.url), 'utf8')), 'protocol');
+const serverMessage = ajv.getSchema('protocol#/$defs/ServerMessage');
+const clientFrame = ajv.getSchema('protocol#/$defs/ClientFrame');
+
+function conforms(validate, message) {
+  assert.ok(validate(message), `${JSON.stringify(message)}: ${ajv.errorsText(validate.errors)}`);
+  return message;
+}
 
 const XSS = [
   '<img src=x onerror=alert(1)>',
@@ -164,7 +179,7 @@ async function kernelView(history = []) {
   assert.equal(hello.type, 'use_kernel');
   const view = hello.view;
   model.fromKernel({ kind: 'history', view, session_id: 's1', busy: false, exchanges: history });
-  const say = (message) => model.fromKernel({ kind: 'message', view, message });
+  const say = (message) => model.fromKernel({ kind: 'message', view, message: conforms(serverMessage, message) });
   return { window, el, model, view, say, dispose };
 }
 
@@ -295,8 +310,8 @@ class FakeSocket {
     FakeSocket.all.push(this);
   }
   open() { this.readyState = 1; this.onopen?.(); }
-  send(text) { this.sent.push(JSON.parse(text)); }
-  say(message) { this.onmessage?.({ data: JSON.stringify(message) }); }
+  send(text) { this.sent.push(conforms(clientFrame, JSON.parse(text))); }
+  say(message) { this.onmessage?.({ data: JSON.stringify(conforms(serverMessage, message)) }); }
   close() { this.readyState = 3; this.onclose?.({ code: 1006 }); }
 }
 
@@ -475,7 +490,7 @@ test('the transcript follows the answer, after tool cards too, unless the reader
   jump.click();
   assert.equal(layout.below(), 0);
   assert.equal(jump.hidden, true);
-  say({ type: 'agent', content: 'done', seq: 23 });
+  say({ type: 'agent', content: 'done', diagram: null, seq: 23 });
   say({ type: 'user', content: 'q2', seq: 24 });
   assert.equal(layout.below(), 0, 'following again');
 });
@@ -515,4 +530,13 @@ test('dark themes: Mermaid draws in the page colours, and the diagram colours ar
   assert.match(fact, /color:#e6e6e6/);
   assert.equal(themed.find((line) => line.includes('classDef focus')), '  classDef focus stroke-width:3px');
   assert.deepEqual(themed.slice(0, 4), source.split('\n').slice(0, 4), 'only the colours change');
+});
+
+test('the schema the messages above are checked against refuses what a server never sends', () => {
+  assert.equal(serverMessage({ type: 'tool_start', tool_name: 'describe_table', seq: 4 }), false); // no args, no call id
+  assert.equal(serverMessage({ type: 'agent', content: 'a', seq: 5 }), false); // the diagram is always there, null or not
+  assert.equal(serverMessage({ type: 'agent', content: 'a', diagram: 'x', seq: 'one' }), false);
+  assert.equal(serverMessage({ type: 'no_such_type', content: 'a' }), false);
+  assert.equal(clientFrame({ content: 42 }), false);
+  assert.equal(serverMessage({ type: 'error', content: 'Answer cancelled.', code: 'cancelled', seq: 3 }), true);
 });
