@@ -420,3 +420,105 @@ def test_tables_linked_to_nothing_and_tables_that_reference_themselves(
     assert all(f"`{t}`" in nothing for t in alone[:20]), nothing[:600]
     assert all(f"`{t}`" in themselves for t in selfish), themselves[:400]
     assert (f"{len(selfish)} self-referencing" in themselves) or not selfish, themselves[:200]
+
+
+# -- Keys counted, users of a table, columns by an ordinary or misspelt word, verbs, freshness -------
+
+
+def _docs_facts(folder: Path) -> CatalogFacts:
+    """A small document store: a link table with two keys to one table, a `*_status` table and
+    columns named by ordinary words (`value`, `number`)."""
+    path = folder / "docs.sqlite"
+    path.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.executescript(
+            """
+            CREATE TABLE docs_file (id integer PRIMARY KEY, title text, status text, number integer);
+            CREATE TABLE docs_folder (id integer PRIMARY KEY, name text,
+                parent_id integer REFERENCES docs_folder(id));
+            CREATE TABLE docs_filelink (id integer PRIMARY KEY, file_id integer REFERENCES docs_file(id),
+                target_id integer REFERENCES docs_file(id), folder_id integer REFERENCES docs_folder(id));
+            CREATE TABLE docs_reviewstatus (id integer PRIMARY KEY, file_id integer REFERENCES docs_file(id),
+                status_code text, value text);
+            """
+        )
+    return sqlite_facts(path, "docs")
+
+
+def _with_keys(facts: CatalogFacts) -> str:
+    """The table with the most foreign keys of its own (several to one table first)."""
+
+    def keys(t: str) -> tuple[int, int]:
+        own = [r for r in facts.references if r.table == t]
+        return len(own) - len({r.to_table for r in own}), len(own)
+
+    return max(sorted(facts.tables), key=keys)
+
+
+@pytest.mark.parametrize("label", ["sample", "docs"])
+def test_a_tables_foreign_keys_are_counted_key_by_key_also_in_a_follow_up(label: str, tmp_path: Path) -> None:
+    facts = sample_facts() if label == "sample" else _docs_facts(tmp_path)
+    table = _with_keys(facts)
+    n = sum(1 for r in facts.references if r.table == table)
+    asked, _, again, bare = _answers(
+        facts,
+        f"how many foreign keys does {table} have?",
+        f"tell me about {table}",
+        "how many foreign keys has it got?",
+        "how many has it got?",
+    )
+    for answer in (asked, again, bare):
+        assert answer.startswith(f"`{table}` has **{n} foreign key"), answer[:300]
+
+
+@pytest.mark.parametrize("label", ["sample", "docs"])
+def test_who_uses_a_table_as_a_foreign_key_is_what_references_it(label: str, tmp_path: Path) -> None:
+    facts = sample_facts() if label == "sample" else _docs_facts(tmp_path)
+    target = max(sorted(facts.tables), key=lambda t: len(set(facts.referenced_by(t))))
+    users = sorted(set(facts.referenced_by(target)) - {target})
+    for answer in _answers(
+        facts,
+        f"who uses {target} as a foreign key?",
+        f"which tables use {target} as an FK",
+        f"what uses {target}?",
+    ):
+        assert f"reference `{target}`" in answer.splitlines()[0], answer[:300]
+        assert all(f"`{t}`" in answer for t in users), answer[:600]
+
+
+def test_a_verb_is_not_a_loose_table_name(tmp_path: Path) -> None:
+    facts = _docs_facts(tmp_path)
+    linked, depends = _answers(facts, "what links to docs_file?", "which tables depend on docs_folder")
+    assert linked.startswith("2 tables reference `docs_file` through 3 foreign keys:"), linked[:300]
+    assert "`docs_filelink`" in depends and "docs_folder` references" not in depends, depends[:300]
+
+
+@pytest.mark.parametrize("label", ["sample", "docs"])
+def test_column_words_are_searched_without_filler_and_mended_to_the_catalogs_own(
+    label: str, tmp_path: Path
+) -> None:
+    facts = sample_facts() if label == "sample" else _docs_facts(tmp_path)
+    word, ordinary, typo = ("plant", "actual", "plnat") if label == "sample" else ("title", "value", "titel")
+    for answer in _answers(
+        facts,
+        f"any {word} columns in this schema?",
+        f"is there a {word} column anywhere around here",
+        f"any {typo} columns?",
+    ):
+        assert f"match “{word}”" in answer.splitlines()[0], answer[:300]
+    (plain,) = _answers(facts, f"any {ordinary} columns?")
+    assert f"match “{ordinary}”" in plain.splitlines()[0], plain[:300]
+    if label == "docs":
+        (status,) = _answers(facts, "status columns?")  # `docs_reviewstatus` is a table, yet columns asked
+        assert "match “status”" in status.splitlines()[0] and "`docs_file.status`" in status, status[:300]
+
+
+def test_when_a_table_is_loaded_answers_its_refresh_schedule_and_last_load(tmp_path: Path) -> None:
+    from mcop_kernel.catalog.sample import bundled_snapshot
+
+    table = next(t for t in bundled_snapshot().tables if t.refresh_schedule and t.last_loaded)
+    (loaded,) = _answers(sample_facts(), f"when does {table.name} get loaded?")
+    assert loaded.startswith(f"`{table.name}` is refreshed **{table.refresh_schedule}**"), loaded[:300]
+    assert str(table.last_loaded)[:10] in loaded.splitlines()[0], loaded[:300]
+    (unknown,) = _answers(_docs_facts(tmp_path), "when is docs_file refreshed?")
+    assert unknown.startswith("The catalog records no refresh schedule or last load for `docs_file`"), unknown

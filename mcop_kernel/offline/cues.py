@@ -177,6 +177,13 @@ STATUS = _any(
     r"|trust\w*|reliable|how many rows|row count|rows|approved|deprecated|when (?:was"
     r"|is) .* (?:loaded|updated)"
 )
+FRESHNESS = _any(
+    r"fresh\w*|refresh\w*|last (?:loaded|updated|load|refreshed|run)|up to date|stale|how often|schedul\w*"
+    r"|when (?:was|is|are|were|does|do|did|will) (?:\w+ ){1,6}(?:loaded|updated|refreshed|load|loads|update"
+    r"|updates|refresh|refreshes|run|runs|built|rebuilt|populated)"
+    r"|(?:gets?|got|being) (?:loaded|refreshed|updated|populated|rebuilt)|load (?:time|schedule|frequency)"
+)
+"""When a table is loaded: its refresh schedule and last load, first."""
 PERSON_ASSETS = _any(
     r"own|owns|owned|steward|stewards|responsible|look after|looks after|manage|manages|in charge"
 )
@@ -201,15 +208,26 @@ PARENTS = _any(
     r"|x(?: table)? (?:hangs?|depends?|points?|sits?|hooks?|rel(?:y|ies)|builds?|refers?)"
     r" (?:off|on|to|at|under|into|upon)"
 )
+_USES_IT = (
+    r"(?:who|what|which|anything|anyone|tables?) (?:else )?(?:uses?|links? (?:to|with|into)|needs?|relies on"
+    r"|calls?|refers? to|depends? on|points? (?:to|at)) (?:the )?x"
+)
+"""A table's users, asked with a verb: "what uses x?", "who links to x?" (incoming)."""
 REFERENCED_BY = _any(
-    r"(?:" + _HANG + r") (?:the )?x|children|child tables|dependants|dependents|referenc\w* by"
+    _USES_IT + r"|(?:" + _HANG + r") (?:the )?x|children|child tables|dependants|dependents|referenc\w* by"
     r"|point(?:s|ing)? (?:to|at) (?:it|x)"
     r"|depend(?:s|ing)? on (?:it|x)|(?:which"
     r"|what) \w+ (?:references?|points? to|point at|depends? on|uses?)"
     r"|refers? to (?:it|x)|(?:tables|who|what) referenc\w*|incoming|references? to x|refs to x"
+    r"|(?:who|which \w+|what \w+|tables?) (?:uses?|using|has|have) (?:it|x)(?: table)? as (?:an? )?"
+    r"(?:foreign keys?|fks?|references?|parents?)"
 )
+PARENTS_OF = _any(r"(?:parents?|children|child tables?|dependants|dependents) (?:of|does|do|has|have)")
+"""A count of a table's parents or children: tables, not keys."""
 REFERENCES = _any(
     _HANG
+    + "|"
+    + _USES_IT
     + r"|parents?|children|child tables|referenc\w*|point(?:s|ing)? (?:to|at)|refers? to|foreign keys?|fks?"
     r"|depend\w* on|outgoing|dependants|dependents"
 )

@@ -100,7 +100,7 @@ COLUMN_STOP = (FILLER - NAME_WORDS - frozenset(TYPE_WORDS)) | _words("""
     contains with keep kept store stores stored hold holds holding put anywhere which tables table have has
     track tracks tracked mention mentions mentioning somewhere any capture captures captured record records
     recorded save saves saved persist persists persisted carry carries carrying
-    find finding look looks looking locate
+    find finding look looks looking locate around everywhere across within throughout
     where do we any there is are a an the that for of in our hi hey hello thanks please
 """)
 """Words of a question about columns that are not part of the column name asked for."""
@@ -109,3 +109,20 @@ QUANTIFIERS = _words("full complete whole entire every each total single all any
 ATTRIBUTES = CUES | _words("pk pks fk fks parents parent children child columns fields lineage keys owner")
 """A table's attribute words: a question of these alone ("and the pk?") asks about the table discussed."""
 COLUMN_NOUNS = _words("column columns field fields attribute attributes")
+PLACES = _words("schema schemas database databases db dbs catalog catalogue warehouse app application model")
+"""Nouns of where a question looks ("in this schema"), never a column's word after a `PLACE_LEADS` word."""
+PLACE_LEADS = _words("this the our my whole entire in across throughout within")
+DETERMINERS = _words("""
+    a an the any some all every each no which what whose its their our my your this that these those
+    other more many few such own key foreign primary
+""")
+"""Words before `columns` that say which or how many, never the columns' name ("any columns")."""
+VERBS = _words("""
+    link links linking linked use uses using used depend depends depending depended reference references
+    referencing refer refers referring point points pointing need needs call calls calling join joins
+    connect connects relate relates feed feeds load loads loading own owns contain contains hold holds
+    store stores track tracks keep keeps belong belongs hang hangs rely relies map maps
+""")
+"""Verbs of a question: a table's loose name only where the grammar puts a name (see `NAME_LEADS`)."""
+NAME_LEADS = _words("the a an all our my your these those some any about describe explain of")
+"""Words after which a question's word stands where a table's name goes ("the links", "about uses")."""

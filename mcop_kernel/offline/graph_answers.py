@@ -206,24 +206,47 @@ def references_answer(intent: Intent, result: Result) -> str:
     table = result["table"]
     incoming, outgoing = list(result.get("referenced_by") or []), list(result.get("references") or [])
     sections: list[str] = []
+    if intent.what == "count":
+        return _key_count(table, result, incoming, outgoing)
     if intent.what in ("in", "both"):
         if incoming:
             names = len({r["table"] for r in incoming})
             verb = "references" if names == 1 else "reference"
-            sections.append(
-                "\n".join([f"{count(names, 'table')} {verb} `{table}`:", "", *map(_link, incoming)])
-            )
+            keys = int(result.get("referenced_by_count") or len(incoming))
+            through = f" through {count(keys, 'foreign key')}" if keys != names else ""
+            head = f"{count(names, 'table')} {verb} `{table}`{through}:"
+            sections.append("\n".join([head, "", *map(_link, incoming)]))
         else:
             sections.append(f"No table references `{table}` by foreign key.")
     if intent.what in ("out", "both"):
         if outgoing:
             names = len({r["table"] for r in outgoing})
+            keys = int(result.get("references_count") or len(outgoing))
+            through = f" through {count(keys, 'foreign key')}" if keys != names else ""
             sections.append(
-                "\n".join([f"`{table}` references {count(names, 'table')}:", "", *map(_link, outgoing)])
+                "\n".join(
+                    [f"`{table}` references {count(names, 'table')}{through}:", "", *map(_link, outgoing)]
+                )
             )
         else:
             sections.append(f"`{table}` references no other table.")
     return "\n\n".join(sections)
+
+
+def _key_count(table: str, result: Result, incoming: list[Result], outgoing: list[Result]) -> str:
+    """How many foreign keys a table holds (each key counted, even several to one table), then the list."""
+    keys = int(result.get("references_count") or len(outgoing))
+    names = len({r["table"] for r in outgoing})
+    if not keys:
+        head = f"`{table}` has **no foreign keys** of its own (it references no other table)."
+    else:
+        head = f"`{table}` has **{count(keys, 'foreign key')}**, to {count(names, 'table')}:"
+    lines = [head, "", *map(_link, outgoing)] if keys else [head]
+    inbound = int(result.get("referenced_by_count") or len(incoming))
+    sources = len({r["table"] for r in incoming})
+    if inbound:
+        lines += ["", f"It is referenced by {count(inbound, 'foreign key')} from {count(sources, 'table')}."]
+    return "\n".join(lines)
 
 
 _KIND_TEXT = {

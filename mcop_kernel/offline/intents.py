@@ -107,6 +107,15 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         if c.COUNT.search(low):
             return Intent("count", area=any_area)
         return Intent("list", table_type=table_type, area=any_area)
+    bare = refers and not tables and all(t.punct or t.low in g.FILLER for t in reading.tokens)
+    own_keys = (c.REFERENCES.search(low) and not c.PARENTS_OF.search(low)) or bare
+    if (
+        c.COUNT.search(low)
+        and named
+        and own_keys
+        and not (c.COLUMNS.search(low) or c.REFERENCED_BY.search(low))
+    ):
+        return table_intent("references", what="count")  # "how many fks has it got?": its own keys
     if c.COUNT.search(low) and c.COLUMNS.search(low) and named:
         return table_intent("describe")
     if c.LARGEST.search(low) and not tables and not c.COUNT.search(c.LARGEST.sub(" ", low)):
@@ -159,6 +168,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
             (w for w in ("pii", "confidential", "personal", "sensitive", "restricted") if w in low), ""
         )
         return Intent("classified", phrase=label)
+    if c.FRESHNESS.search(low) and named and not c.ROW_IDENTITY.search(low):
+        return table_intent("status", what="freshness")
     if c.STATUS.search(low) and named and not c.ROW_IDENTITY.search(low):
         return table_intent("status")
     if person and not tables:
@@ -181,7 +192,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         return table_intent("keys")
     if c.REFERENCES.search(low) and (named or refers):
         inward = bool(c.REFERENCED_BY.search(low)) and not c.PARENTS.search(low)
-        outward = bool(c.PARENTS.search(low)) or "x" in low.split()[:3]
+        outward = not inward and (bool(c.PARENTS.search(low)) or "x" in low.split()[:3])
         return table_intent("references", what="in" if inward else "out" if outward else "both")
     if c.NEIGHBOURHOOD.search(low) and (named or refers):
         return table_intent("relationships", what="neighbourhood")

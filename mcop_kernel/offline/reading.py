@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -168,7 +169,24 @@ def phrase_of(reading: Reading) -> str:
 
 def column_phrase(reading: Reading) -> str:
     """The words of a question about columns that name the column asked for ("email", "money amounts")."""
-    return " ".join(t.low for t in reading.tokens if not t.punct and t.low not in grammar.COLUMN_STOP)
+    tokens = reading.tokens
+    kept = [
+        t.low
+        for i, t in enumerate(tokens)
+        if not t.punct
+        and t.low not in grammar.COLUMN_STOP
+        and not (t.low in grammar.PLACES and i and tokens[i - 1].low in grammar.PLACE_LEADS)
+    ]
+    if kept:
+        return " ".join(kept)
+    return next(  # "any value columns?": the word before `columns` names them, however ordinary
+        (
+            t.low
+            for t, after in pairwise(tokens)
+            if after.low in grammar.COLUMN_NOUNS and t.low.isalpha() and t.low not in grammar.DETERMINERS
+        ),
+        "",
+    )
 
 
 def read(question: str, vocab: Vocabulary) -> Reading:
@@ -212,6 +230,14 @@ def read(question: str, vocab: Vocabulary) -> Reading:
     return reading
 
 
+def _table_slot(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether the grammar puts a name at `start:end`: after an article or a preposition of naming
+    ("the links", "about uses"), or before `table` ("the links table")."""
+    before = tokens[start - 1].low if start else ""
+    after = tokens[end].low if end < len(tokens) else ""
+    return before in grammar.NAME_LEADS or after in ("table", "tables")
+
+
 def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Mention | None:
     span = tokens[start:end]
     if any(t.punct for t in span) or all(t.filler for t in span):
@@ -251,6 +277,10 @@ def _match(tokens: list[Token], start: int, end: int, vocab: Vocabulary) -> Ment
         term = person = domain = area = ""
     if tables and tables[0][0] > DISPLAY and all(t.filler or t.low in grammar.CUES for t in span):
         tables = []
+    if tables and tables[0][0] > DISPLAY and len(span) == 1 and not _table_slot(tokens, start, end):
+        tables = (
+            [] if span[0].low in grammar.VERBS else tables
+        )  # "what links to x?": a verb, not `*_filelink`
     after = tokens[end].low if end < len(tokens) else ""
     if (
         tables

@@ -3,6 +3,8 @@ role, the tables an intent names (`it`, ambiguity), and the fallback for a quest
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ..catalog.words import singular
 from . import cues as c
 from . import grammar as g
@@ -153,7 +155,16 @@ def column_question(reading: Reading, low: str) -> Intent:
         return Intent("column_kind", what=kind, phrase=phrase)
     if not phrase:
         return Intent("clarify", asked="search")
-    if c.COLUMN_SEARCH.search(low) or c.NAME_SEARCH.search(low) or any(m.column for m in reading.mentions):
+    tokens = reading.tokens
+    before_noun = any(  # "number columns", "the actual fields": the word names columns
+        t.low == phrase and after.low in g.COLUMN_NOUNS for t, after in pairwise(tokens)
+    )
+    if (
+        before_noun
+        or c.COLUMN_SEARCH.search(low)
+        or c.NAME_SEARCH.search(low)
+        or any(m.column for m in reading.mentions)
+    ):
         return Intent("find_columns", phrase=phrase)
     return Intent("search", phrase=phrase, scope="column")
 

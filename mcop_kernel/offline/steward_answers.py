@@ -38,6 +38,8 @@ def columns_answer(intent: Intent, result: Result) -> str:
     tables = list(result.get("tables") or {c["table"] for c in columns})
     n = int(result.get("count", len(columns)))
     lines = [f"Yes: {count(n, 'column')} in {count(len(tables), 'table')} match “{query}”:", ""]
+    if result.get("corrected_from"):
+        lines[0] = f"(No column name holds “{result['corrected_from']}”; I took it as “{query}”.) " + lines[0]
     lines += [_column_line(c) for c in columns[:SHOWN]]
     if n > SHOWN:
         lines.append(f"- … and {n - SHOWN} more")
@@ -161,6 +163,18 @@ def status_answer(intent: Intent, result: Result) -> str:
     head = f"`{table}`" + (
         " is certified." if certified else " is not certified." if certified is False else ":"
     )
+    if intent.what == "freshness":
+        schedule, loaded = result.get("refresh_schedule"), result.get("last_loaded")
+        when = [
+            f"is refreshed **{schedule}**" if schedule else "",
+            f"was last loaded **{loaded}**" if loaded else "",
+        ]
+        said = " and ".join(w for w in when if w)
+        head = (
+            f"`{table}` {said}."
+            if said
+            else f"The catalog records no refresh schedule or last load for `{table}`."
+        )
     unknown = list(result.get("unknown") or [])
     tail = (
         [str(result["note"])]

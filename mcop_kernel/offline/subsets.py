@@ -11,10 +11,13 @@ from . import cues as c
 from . import grammar as g
 from .intent_model import Context, Intent
 from .reading import Mention, Reading
-from .vocabulary import EXACT
+from .vocabulary import EXACT, PART
 
 _ARTICLES = frozenset(("a", "an", "any", "some", "no", "the", "one", "which"))
 _COLUMN_NOUNS = frozenset(("column", "field", "attribute"))
+_COLUMN_PLURALS = frozenset(("columns", "fields", "attributes"))
+_SEARCHING = frozenset(("any", "some", "no"))
+"""Words before "<word> columns" that ask whether such columns exist, not for one table's columns."""
 _WHOLE = re.compile(r"\b(?:catalog|database|schema|total|in all|overall|altogether|every|all)\b")
 """A count of columns over the whole catalog, not of the table just discussed."""
 _ISOLATED = re.compile(
@@ -77,8 +80,16 @@ def follows_up(reading: Reading, low: str, context: Context) -> bool:
 def named_column_word(reading: Reading, mention: Mention) -> bool:
     """A loose table name used as a column's word ("is there a vendor column anywhere?", "tables with a
     currency field"): an article before it and a singular column noun right after."""
-    if not mention.tables or mention.tables[0][0] == EXACT or mention.start == 0:
+    if not mention.tables or mention.tables[0][0] == EXACT:
         return False
     tokens = reading.tokens
     after = tokens[mention.end].low if mention.end < len(tokens) else ""
-    return after in _COLUMN_NOUNS and tokens[mention.start - 1].low in _ARTICLES
+    before = tokens[mention.start - 1].low if mention.start else ""
+    if after in _COLUMN_NOUNS:
+        return mention.start > 0 and before in _ARTICLES
+    # "any status columns?", "stauts fields": a word that only partly (or misspelt) names a table, then
+    # a plural column noun, asks for columns of that word, not a table's columns
+    if after not in _COLUMN_PLURALS:
+        return False
+    loose = mention.tables[0][0] >= PART or mention.mended
+    return before in _SEARCHING or (loose and (not before or before in _ARTICLES or before in g.FILLER))

@@ -6,9 +6,11 @@ from functools import partial
 from typing import Any
 
 from pydantic_ai import RunContext
+from rapidfuzz import fuzz, process
 
 from ..catalog import steward, steward_schema, stewardship
 from ..catalog.base import CatalogLookupError
+from ..catalog.snapshot import CatalogSnapshot
 from ..catalog.steward import Lack, RelationshipKind
 from ..offline import value_kinds
 from .base import ExplorerDeps, answers_lookup_errors, catalog_snapshot
@@ -34,6 +36,22 @@ async def table_references(ctx: RunContext[ExplorerDeps], table: str, limit: int
     """
     snap = await catalog_snapshot(ctx.deps.catalog)
     return steward_schema.table_references(snap, await ctx.deps.catalog.resolve_table(table), limit)
+
+
+def _mended_column_words(snapshot: CatalogSnapshot, name: str) -> str:
+    """`name` with each word no column name holds mended to the closest word column names do hold
+    ("adress" -> address), when one is close enough; else `name` as it was."""
+    parts = steward.index_of(snapshot).column_parts
+    if not parts:
+        return name
+    vocabulary = list(parts)
+    words = []
+    for word in steward.name_words(name):
+        close = None
+        if len(word) > 3 and word not in parts:
+            close = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        words.append(close[0] if close else word)
+    return " ".join(words) if words else name
 
 
 @answers_lookup_errors
@@ -120,7 +138,11 @@ async def find_columns(
     """
     snap = await catalog_snapshot(ctx.deps.catalog)
     if kind is None:
-        return steward_schema.find_columns(snap, name, limit)
+        found = steward_schema.find_columns(snap, name, limit)
+        mended = _mended_column_words(snap, name) if name and not found.get("count") else name
+        if mended != name and (again := steward_schema.find_columns(snap, mended, limit)).get("count"):
+            return {**again, "corrected_from": name}
+        return found
     wanted = kind.strip().lower()
     wanted = value_kinds.VALUE_WORDS.get(wanted, wanted)
     if wanted not in value_kinds.VALUE_KINDS:
