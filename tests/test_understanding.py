@@ -509,6 +509,8 @@ def test_column_words_are_searched_without_filler_and_mended_to_the_catalogs_own
     (plain,) = _answers(facts, f"any {ordinary} columns?")
     assert f"match “{ordinary}”" in plain.splitlines()[0], plain[:300]
     if label == "docs":
+        (swapped,) = _answers(facts, "any nubmer fields?")  # two letters swapped: one edit
+        assert "match “number”" in swapped.splitlines()[0], swapped[:300]
         (status,) = _answers(facts, "status columns?")  # `docs_reviewstatus` is a table, yet columns asked
         assert "match “status”" in status.splitlines()[0] and "`docs_file.status`" in status, status[:300]
 

@@ -6,7 +6,8 @@ from functools import partial
 from typing import Any
 
 from pydantic_ai import RunContext
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from ..catalog import steward, steward_schema, stewardship
 from ..catalog.base import CatalogLookupError
@@ -40,7 +41,7 @@ async def table_references(ctx: RunContext[ExplorerDeps], table: str, limit: int
 
 def _mended_column_words(snapshot: CatalogSnapshot, name: str) -> str:
     """`name` with each word no column name holds mended to the closest word column names do hold
-    ("adress" -> address), when one is close enough; else `name` as it was."""
+    ("adress" -> address, "slgu" -> slug), when one is close enough; else `name` as it was."""
     parts = steward.index_of(snapshot).column_parts
     if not parts:
         return name
@@ -49,7 +50,10 @@ def _mended_column_words(snapshot: CatalogSnapshot, name: str) -> str:
     for word in steward.name_words(name):
         close = None
         if len(word) > 3 and word not in parts:
-            close = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+            # one edit, a swap of two letters counted as one ("slgu" -> slug), in four letters or more
+            close = process.extractOne(
+                word, vocabulary, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=0.75
+            )
         words.append(close[0] if close else word)
     return " ".join(words) if words else name
 
@@ -125,7 +129,9 @@ async def find_columns(
     """Where a column like this exists across the catalog: columns whose names hold the word(s) in any
     form (`email` finds email, email_address, user_email, EmailAddr), or that look like a kind of value
     (by their name words and data type). Answers "is there a column for email anywhere?", "which
-    fields look like money?", "which tables carry dates?" (the `tables` of the result).
+    fields look like money?", "which tables carry dates?" (the `tables` of the result). A misspelt word
+    that no column name holds is mended to the closest word column names do hold, and
+    `corrected_from` then gives the word as asked.
 
     Args:
         name: The column word(s) to look for, without filler ("email", "created at"); may be empty
