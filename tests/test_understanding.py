@@ -460,15 +460,19 @@ def test_a_tables_foreign_keys_are_counted_key_by_key_also_in_a_follow_up(label:
     facts = sample_facts() if label == "sample" else _docs_facts(tmp_path)
     table = _with_keys(facts)
     n = sum(1 for r in facts.references if r.table == table)
-    asked, _, again, bare = _answers(
+    asked, _, again, bare, keys, fks, whole = _answers(
         facts,
         f"how many foreign keys does {table} have?",
         f"tell me about {table}",
         "how many foreign keys has it got?",
         "how many has it got?",
+        "how many keys has it got?",
+        "and how many fks?",
+        "how many foreign keys in the whole catalog?",
     )
-    for answer in (asked, again, bare):
+    for answer in (asked, again, bare, keys, fks):
         assert answer.startswith(f"`{table}` has **{n} foreign key"), answer[:300]
+    assert f"**{len(facts.references)} foreign keys**" in whole.splitlines()[0], whole[:300]
 
 
 @pytest.mark.parametrize("label", ["sample", "docs"])

@@ -126,3 +126,9 @@ VERBS = _words("""
 """Verbs of a question: a table's loose name only where the grammar puts a name (see `NAME_LEADS`)."""
 NAME_LEADS = _words("the a an all our my your these those some any about describe explain of")
 """Words after which a question's word stands where a table's name goes ("the links", "about uses")."""
+KEY_WORDS = _words("key keys fk fks foreign references refs links")
+"""Words of a count of a table's keys in a follow-up ("and how many keys?")."""
+FOLLOW_OPENERS = ("and ", "what about ", "how about ", "and what about ")
+"""How a follow-up about the table discussed opens ("and how many fks?")."""
+WHOLE_WORDS = _words("whole entire total overall altogether catalog catalogue database schema everywhere all")
+"""Words that widen a count to the whole catalog ("how many foreign keys in the whole catalog?")."""

@@ -107,8 +107,12 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         if c.COUNT.search(low):
             return Intent("count", area=any_area)
         return Intent("list", table_type=table_type, area=any_area)
-    bare = refers and not tables and all(t.punct or t.low in g.FILLER for t in reading.tokens)
+    follow = context.table is not None and not tables and (refers or low.startswith(g.FOLLOW_OPENERS))
+    bare = follow and all(t.punct or t.low in g.FILLER or t.low in g.KEY_WORDS for t in reading.tokens)
+    bare = bare and not any(t.low in g.WHOLE_WORDS for t in reading.tokens)  # "in the whole catalog"
     own_keys = (c.REFERENCES.search(low) and not c.PARENTS_OF.search(low)) or bare
+    if bare and c.COUNT.search(low) and not refers:  # "and how many fks?" after a turn about a table
+        return with_tables("references", tables, True, context, vocab, plural=plural, what="count")
     if (
         c.COUNT.search(low)
         and named
