@@ -526,5 +526,7 @@ def test_when_a_table_is_loaded_answers_its_refresh_schedule_and_last_load(tmp_p
     (loaded,) = _answers(sample_facts(), f"when does {table.name} get loaded?")
     assert loaded.startswith(f"`{table.name}` is refreshed **{table.refresh_schedule}**"), loaded[:300]
     assert str(table.last_loaded)[:10] in loaded.splitlines()[0], loaded[:300]
+    (origin,) = _answers(sample_facts(), f"where does {table.name} get loaded from?")  # lineage, not when
+    assert "refreshed **" not in origin.splitlines()[0], origin[:300]
     (unknown,) = _answers(_docs_facts(tmp_path), "when is docs_file refreshed?")
     assert unknown.startswith("The catalog records no refresh schedule or last load for `docs_file`"), unknown

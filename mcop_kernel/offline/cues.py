@@ -180,8 +180,9 @@ STATUS = _any(
 FRESHNESS = _any(
     r"fresh\w*|refresh\w*|last (?:loaded|updated|load|refreshed|run)|up to date|stale|how often|schedul\w*"
     r"|when (?:was|is|are|were|does|do|did|will) (?:\w+ ){1,6}(?:loaded|updated|refreshed|load|loads|update"
-    r"|updates|refresh|refreshes|run|runs|built|rebuilt|populated)"
-    r"|(?:gets?|got|being) (?:loaded|refreshed|updated|populated|rebuilt)|load (?:time|schedule|frequency)"
+    r"|updates|refresh|refreshes|run|runs|built|rebuilt|populated)(?! (?:from|into|by|via|out of))"
+    r"|(?:gets?|got|being) (?:loaded|refreshed|updated|populated|rebuilt)(?! (?:from|into|by|via|out of))"
+    r"|load (?:time|schedule|frequency)"
 )
 """When a table is loaded: its refresh schedule and last load, first."""
 PERSON_ASSETS = _any(
