@@ -190,8 +190,15 @@ class MCOPExtension(ExtensionApp):
         except (ConfigError, StoreError) as exc:
             problem = redact(str(exc))
             self.log.error("MCOP Explorer is not ready: %s", problem)
-        self.service = ExplorerService(
-            sessions=sessions,
+        self.service = self._service(problem, store_info, sessions=sessions)
+
+        IOLoop.current().add_callback(_freeze_startup_objects)
+
+    def _service(
+        self, problem: str | None, store_info: dict[str, str | None], **mode: Any
+    ) -> ExplorerService:
+        """What the handlers read, in either mode; `mode` holds where the sessions are."""
+        return ExplorerService(
             problem=problem,
             store=store_info,
             model=redact(model_label(self.model)),
@@ -202,9 +209,8 @@ class MCOPExtension(ExtensionApp):
             max_frame_bytes=max(64 * 1024, 8 * self.max_question_chars),
             ag_ui_runs=RunLimit(self.max_ag_ui_runs),
             max_ag_ui_body=max(1024 * 1024, 64 * self.max_question_chars),
+            **mode,
         )
-
-        IOLoop.current().add_callback(_freeze_startup_objects)
 
     def _initialize_kernels(self, store_info: dict[str, str | None]) -> None:
         """Sessions in MCOP kernels: the server keeps only a reader of the shared store (for
@@ -237,21 +243,7 @@ class MCOPExtension(ExtensionApp):
             owner = self._owner()
             if owner:
                 IOLoop.current().add_callback(pool.prestart, owner)
-        self.service = ExplorerService(
-            sessions=None,
-            problem=problem,
-            store=store_info,
-            model=redact(model_label(self.model)),
-            catalog=redact(self.catalog),
-            default_protocol=self.default_protocol,
-            window=self.partial_window_ms / 1000,
-            stall_timeout=self.stall_timeout,
-            max_frame_bytes=max(64 * 1024, 8 * self.max_question_chars),
-            ag_ui_runs=RunLimit(self.max_ag_ui_runs),
-            max_ag_ui_body=max(1024 * 1024, 64 * self.max_question_chars),
-            kernels=pool,
-            store_reader=reader,
-        )
+        self.service = self._service(problem, store_info, sessions=None, kernels=pool, store_reader=reader)
         IOLoop.current().add_callback(_freeze_startup_objects)
 
     def _owner(self) -> str:
