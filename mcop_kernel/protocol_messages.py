@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 ErrorCode = Literal[
@@ -55,12 +63,23 @@ class UserMessage(_Message):
 
 
 class PartialMessage(_Message):
-    """More answer text: v1 sends the whole text so far in `content`, v2 only the new text in `delta`."""
+    """More answer text: v1 sends the whole text so far in `content`, v2 the new text in `delta`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["content"]}, {"required": ["delta"]}]}
+    )
 
     type: Literal["agent_partial"]
     content: str | Absent = Field(default=None, description="v1: the whole answer text so far.")
     delta: str | Absent = Field(default=None, description="v2: the text added since the last partial.")
     seq: Seq | Absent = None
+
+    @model_validator(mode="after")
+    def _carries_text(self) -> PartialMessage:
+        """One of the two is there (a reader given both takes `delta`); the schema says so with anyOf."""
+        if self.content is None and self.delta is None:
+            raise ValueError("an agent_partial carries content (v1) or delta (v2)")
+        return self
 
 
 class ToolStartMessage(_Message):

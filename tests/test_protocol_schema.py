@@ -102,6 +102,8 @@ def test_client_frames_are_valid_against_the_schema_and_bad_ones_are_not() -> No
     [
         '{"type": "agent", "content": "x"}',  # the diagram is always sent, null when there is none
         '{"type": "tool", "content": "{}"}',
+        '{"type": "agent_partial", "seq": 3}',  # a partial carries its text: content (v1) or delta (v2)
+        '{"type": "agent_partial", "content": null, "delta": null}',
         '{"type": "launch"}',
         '{"content": "no type"}',
         '{"type": "user", "content": "x", "seq": 0}',
