@@ -1,0 +1,1 @@
+"""A measurement set kept apart from the offline model: see README.md."""
