@@ -13,8 +13,8 @@ from typing import TypeVar
 from .sample import Steward
 from .schema import Schema
 from .score import Check, has
-from .templates import WORDINGS
-from .wording import STYLES, Namer, dress, misspell, words_of
+from .templates import OPENINGS, WORDINGS
+from .wording import STYLES, Namer, dress, misspell, plural, singular, words_of
 
 T = TypeVar("T")
 COMMON = {"id", "key", "name", "value", "type", "version", "uuid", "data", "text", "created", "updated"}
@@ -30,6 +30,8 @@ class Case:
     question: str
     check: Check
     subject: str = ""
+    before: str = ""
+    """A first question asked in the same conversation; the case scores the answer after it."""
 
 
 class Catalog:
@@ -69,16 +71,39 @@ class Writer:
         self.schema = catalog.schema
         self.cases: list[Case] = []
 
-    def ask(self, family: str, check: Check, subject: str = "", **slots: str) -> None:
+    def ask(
+        self, family: str, check: Check, subject: str = "", before: str = "", wording: str = "", **slots: str
+    ) -> None:
         rng = self.rng
         style = rng.choice(STYLES)
         loose = style in ("loose", "misspelt") or rng.random() < 0.3
         filled = {k: (self.cat.call(v, rng, loose) if k in ("t", "u") else v) for k, v in slots.items()}
-        text = rng.choice(WORDINGS[family]).format(**filled)
+        text = rng.choice(WORDINGS[wording or family]).format(**filled)
         if style == "misspelt":
             text = misspell(text, rng)
         text = dress(text[0].upper() + text[1:] if style == "plain" else text, style, rng)
-        self.cases.append(Case(self.cat.name, family, style, text, check, subject))
+        self.cases.append(Case(self.cat.name, family, style, text, check, subject, before))
+
+    def opening(self, table: str) -> str:
+        """A first question about `table`, as a steward starts a conversation."""
+        loose = self.rng.random() < 0.5
+        return self.rng.choice(OPENINGS).format(t=self.cat.call(table, self.rng, loose))
+
+    def follow_ups(self, n: int) -> None:
+        s = self.schema
+        kinds = ["follow_refs", "follow_targets", "follow_pk"]
+        pool = [t for t in s.tables if s.referencing(t) and s.targets(t) and len(s.referencing(t)) <= 10]
+        for i, t in enumerate(self.pick(pool, n)):
+            kind = kinds[i % len(kinds)]
+            if kind == "follow_refs":
+                items = tuple(sorted(s.referencing(t)))
+                check = Check(lists=(items,), max_tables=len(items) + len(s.targets(t)) + 1 + SLACK)
+            elif kind == "follow_targets":
+                items = tuple(sorted(s.targets(t)))
+                check = Check(lists=(items,), max_tables=len(items) + len(s.referencing(t)) + 1 + SLACK)
+            else:
+                check = Check(names=(t, *s.tables[t].primary_key))
+            self.ask("follow_up", check, f"{kind}:{t}", before=self.opening(t), wording=kind)
 
     def pick(self, items: list[T], count: int) -> list[T]:
         ordered = sorted(items)  # type: ignore[type-var]
@@ -90,13 +115,15 @@ class Writer:
         s = self.schema
         for t in self.pick([t for t in s.tables if 1 <= len(s.referencing(t)) <= 12], n):
             expected = tuple(sorted(s.referencing(t)))
-            self.ask("referenced_by", Check(lists=(expected,), max_tables=len(expected) + 1 + SLACK), t, t=t)
+            room = len(s.neighbours(t)) + 1 + SLACK  # the other direction too is context, not a dump
+            self.ask("referenced_by", Check(lists=(expected,), max_tables=room), t, t=t)
 
     def points_to(self, n: int) -> None:
         s = self.schema
         for t in self.pick([t for t in s.tables if s.targets(t)], n):
             expected = tuple(sorted(s.targets(t)))
-            self.ask("points_to", Check(lists=(expected,), max_tables=len(expected) + 1 + SLACK), t, t=t)
+            room = len(s.neighbours(t)) + 1 + SLACK
+            self.ask("points_to", Check(lists=(expected,), max_tables=room), t, t=t)
 
     def primary_key(self, n: int) -> None:
         s = self.schema
@@ -158,7 +185,7 @@ class Writer:
 
     def column_like(self, n: int) -> None:
         s = self.schema
-        table_words = {w for t in s.tables for w in words_of(t)}
+        table_words = {f(w) for t in s.tables for w in words_of(t) for f in (str, singular, plural)}
         holders: dict[str, set[str]] = {}
         for t, v in s.tables.items():
             for c in v.columns:
@@ -169,15 +196,25 @@ class Writer:
         for w in self.pick(pool, n):
             exact = tuple(sorted(holders[w]))
             loose = tuple(sorted(t for t, v in s.tables.items() if any(w in c.lower() for c in v.columns)))
-            check = Check(lists=(exact, loose), max_tables=len(loose) + SLACK)
+            # a broader reading (every column holding that kind of value) is fair; naming most tables is not
+            room = max(len(loose) + SLACK, len(s.tables) // 2)
+            check = Check(lists=(exact, loose), max_tables=room)
             self.ask("column_like", check, w, w=w.replace("_", " "))
 
     def area_tables(self, n: int) -> None:
         s = self.schema
         heads = Counter(words_of(t)[0] for t in s.tables if len(words_of(t)) > 1)
         named = {tuple(self.cat.namer.loose.get(t, ())) for t in s.tables}
+
+        def clear(head: str) -> bool:
+            """No table outside the area has the word (a table called `endpoints` muddles "endpoint")."""
+            forms = {head, singular(head), plural(head)}
+            return not any(forms & set(words_of(t)) for t in s.tables if words_of(t)[0] != head)
+
         pool = [
-            h for h, k in heads.items() if 3 <= k <= 15 and h not in ("django", "auth") and (h,) not in named
+            h
+            for h, k in heads.items()
+            if 3 <= k <= 15 and h not in ("django", "auth") and (h,) not in named and clear(h)
         ]
         for head in self.pick(pool, n):
             expected = tuple(sorted(t for t in s.tables if words_of(t)[0] == head))
@@ -310,6 +347,24 @@ def _steward_cases(w: Writer) -> None:
         reach = st.reachable(t)
         check = Check(lists=(items,), max_tables=len(reach) + 1 + SLACK, allowed=mentioned(st, (*reach, t)))
         w.ask("impact", check, t, t=t)
+    for t in w.pick([t for t in tables if st.downstream(t)], 4):
+        told = tuple(sorted({p.full for d in st.downstream(t) for p in st.owners.get(d, [])}))
+        if told:
+            w.ask("impact_owners", Check(names=told), t, t=t)
+    turns = ["follow_owner", "follow_upstream", "follow_cert"]
+    pool = [t for t in tables if t in st.owners and st.sources.get(t) and t in st.certified]
+    for i, t in enumerate(w.pick(pool, 6)):
+        kind = turns[i % len(turns)]
+        if kind == "follow_owner":
+            check = Check(names=tuple(p.full for p in st.owners[t]))
+        elif kind == "follow_upstream":
+            items = tuple(sorted(st.sources[t]))
+            check = Check(
+                lists=(items,), max_tables=len(items) + 1 + SLACK, allowed=mentioned(st, (*items, t))
+            )
+        else:
+            check = Check(names=(t,), certified=st.certified[t])
+        w.ask("follow_up", check, f"{kind}:{t}", before=w.opening(t), wording=kind)
     terms = tuple(sorted(st.terms))
     for _ in range(4):
         w.ask("glossary_list", Check(lists=(terms,)))
@@ -339,6 +394,7 @@ def _schema_plan(w: Writer) -> None:
     w.columns(7)
     w.compare(4)
     w.join_path(7)
+    w.follow_ups(3)
 
 
 def _sample_plan(w: Writer) -> None:

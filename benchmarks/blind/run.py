@@ -61,6 +61,9 @@ async def ask_all(
         session = await ExplorerSession.open(f"blind-{number}", configs[case.catalog])
         text, tools, kind, started = "", [], "", time.perf_counter()
         try:
+            if case.before:
+                async for _event in session.ask(case.before):
+                    pass
             async for event in session.ask(case.question):
                 if event.kind == "tool_start":
                     tools.append(event.tool_name)
@@ -78,6 +81,7 @@ def _row(case: Case, text: str, tools: list[str], kind: str, seconds: float) -> 
         "family": case.family,
         "style": case.style,
         "subject": case.subject,
+        "before": case.before,
         "question": case.question,
         "answer": text,
         "kind": kind,
@@ -131,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     todo = [c for c in cases(found, args.seed) if not args.family or c.family in args.family]
     if args.list:
         for case in todo:
-            print(f"{case.catalog:<10} {case.family:<16} {case.style:<8} {case.question}")
+            opening = f"{case.before} // " if case.before else ""
+            print(f"{case.catalog:<10} {case.family:<16} {case.style:<8} {opening}{case.question}")
         print(f"{len(todo)} questions")
         return 0
     started = time.perf_counter()

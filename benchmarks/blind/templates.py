@@ -4,7 +4,53 @@ table type. Each question draws one at random."""
 
 from __future__ import annotations
 
+OPENINGS = (
+    "tell me about {t}",
+    "what is {t}?",
+    "describe {t} please",
+    "I'm looking at {t}",
+    "let's talk about {t}",
+)
+
 WORDINGS: dict[str, tuple[str, ...]] = {
+    "follow_refs": (
+        "and what references it?",
+        "which tables point at it?",
+        "what links to that one?",
+        "ok, and its children?",
+    ),
+    "follow_targets": (
+        "what does it point to?",
+        "and which tables does it reference?",
+        "what are its parents?",
+        "where do its foreign keys go?",
+    ),
+    "follow_pk": (
+        "what's its primary key?",
+        "and the pk?",
+        "how is it keyed?",
+    ),
+    "follow_owner": (
+        "who owns it?",
+        "and the owner?",
+        "whose is it?",
+    ),
+    "follow_upstream": (
+        "where does it come from?",
+        "and what feeds it?",
+        "its sources?",
+    ),
+    "follow_cert": (
+        "is it certified?",
+        "can I trust it, is it certified?",
+        "and is that one certified",
+    ),
+    "impact_owners": (
+        "who do I need to tell if I change {t}?",
+        "whom should I warn before changing {t}",
+        "which owners are affected if {t} changes?",
+        "if I alter {t}, who has to know",
+    ),
     "referenced_by": (
         "which tables reference {t}?",
         "what points at {t}",

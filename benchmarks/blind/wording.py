@@ -60,6 +60,20 @@ ASKING = {
     "any",
     "if",
 }
+DOING = {
+    "list",
+    "show",
+    "describe",
+    "tell",
+    "give",
+    "find",
+    "search",
+    "compare",
+    "put",
+    "link",
+    "explain",
+    "define",
+}
 STYLES = ("plain", "casual", "filler", "polite", "misspelt", "loose")
 
 
@@ -171,10 +185,12 @@ def dress(question: str, style: str, rng: random.Random) -> str:
             return rng.choice(PREFIXES) + question
         return question.rstrip("?") + rng.choice(SUFFIXES)
     if style == "polite":
-        body = question.rstrip("?.")
+        body = re.sub(r"^(ok, )?and ", "", question.rstrip("?."), flags=re.I)
         body = body[0].lower() + body[1:]
         if body.split()[0] in ASKING:
             head, tail = rng.choice(POLITE)
             return head + body + tail
-        return rng.choice(("Could you please {}?", "Please {}.", "Would you {} for me?")).format(body)
+        if body.split()[0] in DOING:
+            return rng.choice(("Could you please {}?", "Please {}.", "Would you {} for me?")).format(body)
+        return rng.choice(("Could you tell me: {}?", "I'd like to know this, please: {}.")).format(body)
     return question
