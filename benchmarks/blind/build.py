@@ -83,11 +83,21 @@ APPS = (
         "MLflow 3.17.2, ML lifecycle tracking; SQLAlchemy, migrated by its alembic",
         ("mlflow==3.17.2",),
     ),
-    App("pretalx", "pretalx 2025.2.2, conference planning; Django", ("pretalx==2025.2.2",)),
+    App(
+        "pretalx",
+        "pretalx 2025.2.2, conference planning; Django 5.2",
+        ("pretalx==2025.2.2", "django==5.2.19"),
+    ),
     App(
         "djangocms",
-        "django CMS 5.1.3 with django-filer 3.6.0; Django",
-        ("django-cms==5.1.3", "django-filer==3.6.0", "packaging"),
+        "django CMS 5.1.3 with django-filer 3.6.0; Django 5.2",
+        (
+            "django-cms==5.1.3",
+            "django-filer==3.6.0",
+            "easy-thumbnails==2.10.1",
+            "django==5.2.19",
+            "packaging",
+        ),
     ),
 )
 

@@ -60,7 +60,12 @@ class Catalog:
                     f"{shown.replace(' (staging)', '')} staging table",
                 )
             )
-        return rng.choice((table, shown))
+        clash = any(
+            other != table
+            and self.steward.display[other].lower().replace(" (staging)", "") in (shown, shown[:-1])
+            for other in self.schema.tables
+        )
+        return table if clash else rng.choice((table, shown))
 
 
 class Writer:
@@ -256,7 +261,8 @@ class Writer:
         for t, u, d in self.pick(pairs, n):
             if self.rng.random() < 0.5:
                 t, u = u, t
-            self.ask("join_path", Check(path=(t, u, d + 2), max_tables=2 * (d + 3) + 2), f"{t}|{u}", t=t, u=u)
+            room = len(s.neighbours(t) | s.neighbours(u)) + d + 1 + SLACK  # each end's links are context
+            self.ask("join_path", Check(path=(t, u, d + 2), max_tables=room), f"{t}|{u}", t=t, u=u)
 
 
 def mentioned(st: Steward, tables: tuple[str, ...]) -> frozenset[str]:
@@ -340,7 +346,9 @@ def _steward_cases(w: Writer) -> None:
         w.ask("largest", Check(names=top, max_tables=15))
     for t in w.pick([t for t in tables if st.sources.get(t)], 4):
         items = tuple(sorted(st.sources[t]))
-        check = Check(lists=(items,), max_tables=len(items) + 1 + SLACK, allowed=mentioned(st, (*items, t)))
+        everything = st.ancestors(t)
+        room = len(everything) + 1 + SLACK
+        check = Check(lists=(items,), max_tables=room, allowed=mentioned(st, (*everything, t)))
         w.ask("upstream", check, t, t=t)
     for t in w.pick([t for t in tables if 1 <= len(st.downstream(t)) <= 10], 4):
         items = tuple(sorted(st.downstream(t)))
@@ -358,10 +366,9 @@ def _steward_cases(w: Writer) -> None:
         if kind == "follow_owner":
             check = Check(names=tuple(p.full for p in st.owners[t]))
         elif kind == "follow_upstream":
-            items = tuple(sorted(st.sources[t]))
-            check = Check(
-                lists=(items,), max_tables=len(items) + 1 + SLACK, allowed=mentioned(st, (*items, t))
-            )
+            items, everything = tuple(sorted(st.sources[t])), st.ancestors(t)
+            room = len(everything) + 1 + SLACK
+            check = Check(lists=(items,), max_tables=room, allowed=mentioned(st, (*everything, t)))
         else:
             check = Check(names=(t,), certified=st.certified[t])
         w.ask("follow_up", check, f"{kind}:{t}", before=w.opening(t), wording=kind)

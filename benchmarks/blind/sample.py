@@ -56,6 +56,16 @@ class Steward:
     def downstream(self, table: str) -> set[str]:
         return {target for target, sources in self.sources.items() if table in sources}
 
+    def ancestors(self, table: str) -> set[str]:
+        """Everything upstream of `table`, however far."""
+        seen: set[str] = set()
+        todo = [table]
+        while todo:
+            for there in self.sources.get(todo.pop(), set()) - seen:
+                seen.add(there)
+                todo.append(there)
+        return seen
+
     def reachable(self, table: str) -> set[str]:
         """Everything downstream of `table`, however far."""
         seen: set[str] = set()

@@ -91,7 +91,8 @@ def read_schema(path: Path, name: str) -> Schema:
         for _kind, table, _sql in rows:
             if table.startswith("sqlite_") or table in hidden:
                 continue
-            info = db.execute(f'PRAGMA table_info("{table}")').fetchall()
+            # table_xinfo also lists generated columns (hidden 2 or 3); 1 is a virtual table's hidden column
+            info = [r[:6] for r in db.execute(f'PRAGMA table_xinfo("{table}")').fetchall() if r[6] != 1]
             columns = [row[1] for row in info]
             pk = tuple(row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5]))
             uniques = []
