@@ -5,6 +5,7 @@ JSON), never typed."""
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,24 +48,23 @@ class Catalog:
             return self.namer.form(table, rng, loose)
         if not loose:
             return table
-        shown = self.steward.display[table].lower()
+        shown = " ".join(re.sub(r"[^\w\s-]", " ", self.steward.display[table].lower()).split())
         kind = self.steward.kind[table]
         if kind == "DIMENSION":
             return f"{shown} dimension"
         if kind == "FACT":
             return rng.choice((f"{shown} fact", f"{shown} fact table"))
         if kind == "STAGING":
-            return rng.choice(
-                (
-                    f"staging {shown.replace(' (staging)', '')}",
-                    f"{shown.replace(' (staging)', '')} staging table",
-                )
+            bare = shown.removesuffix(" staging")
+            return rng.choice((f"staging {bare}", f"{bare} staging table"))
+        others = {
+            " ".join(re.sub(r"[^\w\s-]", " ", self.steward.display[o].lower()).split()).removesuffix(
+                " staging"
             )
-        clash = any(
-            other != table
-            and self.steward.display[other].lower().replace(" (staging)", "") in (shown, shown[:-1])
-            for other in self.schema.tables
-        )
+            for o in self.schema.tables
+            if o != table
+        }
+        clash = shown in others or shown.removesuffix("s") in others  # "purchasing organizations"
         return table if clash else rng.choice((table, shown))
 
 
