@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from local_model import MODEL, LocalModelServer, requires_local_model
+from local_model import MODEL, SMALL_MODEL_SETTINGS, LocalModelServer, requires_local_model
 from pydantic_ai import models
 from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, ToolReturnPart
 from pydantic_ai.models.openai import OpenAIChatModel
@@ -23,9 +23,6 @@ from mcop_kernel.protocol import AgentEvent, ErrorEvent, Event, PartialEvent, To
 from mcop_kernel.session import ExplorerSession
 
 pytestmark = requires_local_model
-SETTINGS = '{"temperature": 0, "seed": 7, "max_tokens": 96, "tools": "compact", "max_tool_rounds": 1}'
-"""What a user of a small local model sets: deterministic, short answers, six general tools, one
-round of tool calls per answer (see mcop_kernel/tool_profiles.py)."""
 TIMINGS: dict[str, float] = {}
 
 
@@ -45,7 +42,7 @@ def user_env(local_server: LocalModelServer, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(models, "ALLOW_MODEL_REQUESTS", True)
     monkeypatch.setenv("OPENAI_BASE_URL", local_server.url)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.setenv("MCOP_MODEL_SETTINGS", SETTINGS)
+    monkeypatch.setenv("MCOP_MODEL_SETTINGS", SMALL_MODEL_SETTINGS)
     monkeypatch.setenv("COLUMNS", "200")
     return f"openai-chat:{MODEL}"
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from local_model import FakeServer, Hang, Json, Reply, Request, Stream, free_port, message, tool_call, words
 from pydantic_ai import models
 
+from benchmarks.real_model.run import main as real_model_benchmark
 from mcop_kernel.cli import main
 from mcop_kernel.config import session_config
 from mcop_kernel.protocol import AgentEvent, ErrorEvent, Event, PartialEvent, ToolEvent
@@ -311,3 +313,51 @@ async def test_a_small_model_profile_offers_few_tools_once_then_hands_it_the_res
     assert said["role"] == "user" and "exchange_rate_to_eur" in said["content"], said
     assert said["content"].rstrip().endswith("Question: Describe dimv_bs_currency")
     assert '"' not in said["content"].split("Question:")[0], "plain text, no JSON quotes to escape"
+
+
+@pytest.mark.parametrize(
+    ("reply", "column"),
+    [
+        (lambda request: Json(500, {"error": {"message": "llama_decode returned -1"}}), "errors"),
+        (lambda request: words("I could not say."), "wrong"),
+    ],
+    ids=["server-fails", "model-wrong"],
+)
+def test_the_real_model_benchmark_tells_failures_of_the_path_from_wrong_answers(
+    reply: Callable[[Request], Reply],
+    column: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """The same questions go to the offline model and to the one named; a server's failure is counted
+    as an error, apart from an answer that is only wrong."""
+    with FakeServer(reply) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.url)
+        argv = [
+            "--model",
+            "openai-chat:fake",
+            "--family",
+            "counts",
+            "--per-family",
+            "2",
+            "--out",
+            str(tmp_path),
+        ]
+        assert real_model_benchmark(argv) == 0
+    out = capsys.readouterr().out
+    header, *_, overall = [
+        line.split() for line in out.splitlines() if line.startswith(("family", "overall"))
+    ]
+    assert header == ["family", "cases", "offline", "openai-chat:fake", "errors", "timeouts"]
+    cases, offline, passed, errors, timeouts = map(int, overall[1:])
+    assert (cases, offline, passed, timeouts) == (2, 2, 0, 0), out
+    assert errors == (2 if column == "errors" else 0), out
+    if column == "errors":
+        assert "llama_decode returned -1" in out, "the first errors are shown"
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (
+        summary["offline"]["overall"]["passed"] == 2 and summary["openai-chat:fake"]["overall"]["passed"] == 0
+    )
+    asked = [r for r in fake.requests if r.path.endswith("/chat/completions")]
+    assert len(asked) >= 2, "each question went to the server"

@@ -1,0 +1,1 @@
+"""The understanding benchmark on a real language model (a small local one by default)."""
