@@ -4,8 +4,8 @@ Run with:
     python benchmarks/session_overhead.py            # 2,000-token answers, 15 rounds
     python benchmarks/session_overhead.py --tokens 500 --rounds 30
     python benchmarks/session_overhead.py --delay-ms 1  # paced: the journal writes while it streams
-    git archive REV mcop_kernel | tar -x -C /tmp/before   # an earlier session, side by side:
-    python benchmarks/session_overhead.py --before /tmp/before
+    git worktree add ../before REV                        # an earlier session, side by side:
+    python benchmarks/session_overhead.py --before ../before    # (--before again for more)
 
 Every path streams the same synthetic model's answer through the same agent. "pydantic-ai"
 consumes `agent.run_stream_events()` in process and only reads the text deltas (the floor of
@@ -15,7 +15,8 @@ with the journal (the answer's text written to the store while it streams) off o
 measured with `time.process_time` (the store's threads included); the rounds alternate so that
 machine noise hits every path alike, and the medians are compared. With `--before DIR` (a copy of
 the `mcop_kernel` package from an earlier commit, loaded as `mcop_kernel_before`), that version's
-session runs in the same rounds, with its own memory and SQLite stores.
+session runs in the same rounds, with its own memory and SQLite stores; each `--before` is labelled
+with its directory's name.
 """
 
 from __future__ import annotations
@@ -69,39 +70,40 @@ def through_session(
     return run
 
 
-def load_before(directory: Path) -> ModuleType:
-    """The `mcop_kernel` package under `directory`, imported as `mcop_kernel_before`."""
+def load_before(directory: Path, name: str = "mcop_kernel_before") -> ModuleType:
+    """The `mcop_kernel` package under `directory`, imported as `name`."""
     init = directory / "mcop_kernel" / "__init__.py"
-    spec = importlib.util.spec_from_file_location(
-        "mcop_kernel_before", init, submodule_search_locations=[str(init.parent)]
-    )
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
     assert spec is not None and spec.loader is not None, f"no mcop_kernel package in {directory}"
     module = importlib.util.module_from_spec(spec)
-    sys.modules["mcop_kernel_before"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
 
-def before_runs(directory: Path, tokens: int, delay: float, store_dir: Path) -> dict[str, Any]:
-    load_before(directory)
+def before_runs(
+    directory: Path, tokens: int, delay: float, store_dir: Path, index: int = 0
+) -> dict[str, Any]:
+    """The session of the package under `directory`, in memory and in SQLite, labelled `before NAME`."""
+    package = f"mcop_kernel_before{index or ''}"
+    load_before(directory, package)
     old = {
-        name: importlib.import_module(f"mcop_kernel_before.{name}")
-        for name in ("agent", "config", "session", "store")
+        name: importlib.import_module(f"{package}.{name}") for name in ("agent", "config", "session", "store")
     }
-    sample = importlib.import_module("mcop_kernel_before.catalog.sample")
+    sample = importlib.import_module(f"{package}.catalog.sample")
     agent = old["agent"].build_agent(old["config"].synthetic_model(tokens, delay))
     runs = {}
     for label, store in (
         ("memory", old["store"].MemoryStore()),
-        ("SQLite", old["store"].SQLiteStore(store_dir / "before.sqlite")),
+        ("SQLite", old["store"].SQLiteStore(store_dir / f"{package}.sqlite")),
     ):
         config = old["session"].SessionConfig(agent, sample.sample_catalog(), store)
-        runs[f"before, {label}"] = through_session(config, old["session"].ExplorerSession)
+        runs[f"before {directory.name}, {label}"] = through_session(config, old["session"].ExplorerSession)
     return runs
 
 
 async def measure(
-    tokens: int, rounds: int, delay: float, store_dir: Path, before: Path | None
+    tokens: int, rounds: int, delay: float, store_dir: Path, before: list[Path]
 ) -> dict[str, list[float]]:
     config = SessionConfig(build_agent(synthetic_model(tokens, delay)), sample_catalog())
     sqlite = SQLiteStore(store_dir / "sessions.sqlite")
@@ -110,8 +112,8 @@ async def measure(
         for journal in (None, JOURNAL_INTERVAL):
             variant = dataclasses.replace(config, store=store, journal_interval=journal)
             runs[f"session, {label}, journal {'on' if journal else 'off'}"] = through_session(variant)
-    if before is not None:
-        runs |= before_runs(before, tokens, delay, store_dir)
+    for index, directory in enumerate(before):
+        runs |= before_runs(directory, tokens, delay, store_dir, index)
     for run in runs.values():  # warm up imports and caches
         await run(config)
     cpu: dict[str, list[float]] = {name: [] for name in runs}
@@ -130,7 +132,9 @@ def main() -> None:
     args.add_argument("--tokens", type=int, default=2000)
     args.add_argument("--rounds", type=int, default=15)
     args.add_argument("--delay-ms", type=float, default=0.0, help="pause after each token")
-    args.add_argument("--before", type=Path, help="a directory holding an earlier mcop_kernel package")
+    args.add_argument(
+        "--before", type=Path, action="append", default=[], help="a directory holding an earlier mcop_kernel"
+    )
     opts = args.parse_args()
     with tempfile.TemporaryDirectory() as store_dir:
         cpu = asyncio.run(
@@ -145,8 +149,9 @@ def main() -> None:
     for label in ("memory", "SQLite"):
         on, off = (statistics.median(cpu[f"session, {label}, journal {x}"]) for x in ("on", "off"))
         print(f"journal on / off, {label} store: {on / off:.3f}x (target: at most 1.05x)")
-        if f"before, {label}" in cpu:
-            print(f"  now / before, {label} store: {on / statistics.median(cpu[f'before, {label}']):.3f}x")
+        for directory in opts.before:
+            then = statistics.median(cpu[f"before {directory.name}, {label}"])
+            print(f"  now / before {directory.name}, {label} store: {on / then:.3f}x")
     ratio = statistics.median(cpu["session, memory, journal on"]) / base
     print(f"session adds {100 * (ratio - 1):.0f}% to pydantic-ai's own cost (target: at most 25%)")
 
