@@ -41,14 +41,13 @@ class Catalog:
     def __init__(self, name: str, schema: Schema, django: bool = False, steward: Steward | None = None):
         self.name, self.schema, self.steward = name, schema, steward
         self.namer = Namer(schema, django)
-        self.labels = self.namer.labels
 
     def call(self, table: str, rng: random.Random, loose: bool) -> str:
         if self.steward is None:
             return self.namer.form(table, rng, loose)
         if not loose:
             return table
-        shown = " ".join(re.sub(r"[^\w\s-]", " ", self.steward.display[table].lower()).split())
+        shown = _plain(self.steward.display[table])
         kind = self.steward.kind[table]
         if kind == "DIMENSION":
             return f"{shown} dimension"
@@ -58,14 +57,15 @@ class Catalog:
             bare = shown.removesuffix(" staging")
             return rng.choice((f"staging {bare}", f"{bare} staging table"))
         others = {
-            " ".join(re.sub(r"[^\w\s-]", " ", self.steward.display[o].lower()).split()).removesuffix(
-                " staging"
-            )
-            for o in self.schema.tables
-            if o != table
+            _plain(self.steward.display[o]).removesuffix(" staging") for o in self.schema.tables if o != table
         }
         clash = shown in others or shown.removesuffix("s") in others  # "purchasing organizations"
         return table if clash else rng.choice((table, shown))
+
+
+def _plain(display: str) -> str:
+    """A display name as typed: lower case, without its punctuation ("Supplier Spend (Monthly)")."""
+    return " ".join(re.sub(r"[^\w\s-]", " ", display.lower()).split())
 
 
 class Writer:
@@ -110,6 +110,11 @@ class Writer:
                 check = Check(names=(t, *s.tables[t].primary_key))
             self.ask("follow_up", check, f"{kind}:{t}", before=self.opening(t), wording=kind)
 
+    def context(self, *tables: str) -> frozenset[str]:
+        """Tables the descriptions of `tables` name (the sample's descriptions name their sources)."""
+        st = self.cat.steward
+        return mentioned(st, tables) if st is not None else frozenset()
+
     def pick(self, items: list[T], count: int) -> list[T]:
         ordered = sorted(items)  # type: ignore[type-var]
         return self.rng.sample(ordered, min(count, len(ordered)))
@@ -121,14 +126,16 @@ class Writer:
         for t in self.pick([t for t in s.tables if 1 <= len(s.referencing(t)) <= 12], n):
             expected = tuple(sorted(s.referencing(t)))
             room = len(s.neighbours(t)) + 1 + SLACK  # the other direction too is context, not a dump
-            self.ask("referenced_by", Check(lists=(expected,), max_tables=room), t, t=t)
+            check = Check(lists=(expected,), max_tables=room, allowed=self.context(t, *expected))
+            self.ask("referenced_by", check, t, t=t)
 
     def points_to(self, n: int) -> None:
         s = self.schema
         for t in self.pick([t for t in s.tables if s.targets(t)], n):
             expected = tuple(sorted(s.targets(t)))
             room = len(s.neighbours(t)) + 1 + SLACK
-            self.ask("points_to", Check(lists=(expected,), max_tables=room), t, t=t)
+            check = Check(lists=(expected,), max_tables=room, allowed=self.context(t, *expected))
+            self.ask("points_to", check, t, t=t)
 
     def primary_key(self, n: int) -> None:
         s = self.schema
@@ -236,7 +243,8 @@ class Writer:
         s = self.schema
         for t in self.pick([t for t, v in s.tables.items() if 2 <= len(v.columns) <= 20], n):
             room = len(s.neighbours(t)) + 1 + SLACK
-            self.ask("columns", Check(names=tuple(s.tables[t].columns), max_tables=room), t, t=t)
+            check = Check(names=tuple(s.tables[t].columns), max_tables=room, allowed=self.context(t))
+            self.ask("columns", check, t, t=t)
 
     def compare(self, n: int) -> None:
         s = self.schema
@@ -262,7 +270,8 @@ class Writer:
             if self.rng.random() < 0.5:
                 t, u = u, t
             room = len(s.neighbours(t) | s.neighbours(u)) + d + 1 + SLACK  # each end's links are context
-            self.ask("join_path", Check(path=(t, u, d + 2), max_tables=room), f"{t}|{u}", t=t, u=u)
+            check = Check(path=(t, u, d + 2), max_tables=room, allowed=self.context(t, u))
+            self.ask("join_path", check, f"{t}|{u}", t=t, u=u)
 
 
 def mentioned(st: Steward, tables: tuple[str, ...]) -> frozenset[str]:
