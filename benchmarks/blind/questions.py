@@ -75,6 +75,7 @@ class Writer:
         self.cat, self.rng = catalog, rng
         self.schema = catalog.schema
         self.cases: list[Case] = []
+        self.used: dict[str, set[str]] = {}
 
     def ask(
         self, family: str, check: Check, subject: str = "", before: str = "", wording: str = "", **slots: str
@@ -83,7 +84,14 @@ class Writer:
         style = rng.choice(STYLES)
         loose = style in ("loose", "misspelt") or rng.random() < 0.3
         filled = {k: (self.cat.call(v, rng, loose) if k in ("t", "u") else v) for k, v in slots.items()}
-        text = rng.choice(WORDINGS[wording or family]).format(**filled)
+        key = wording or family
+        fresh = [w for w in WORDINGS[key] if w not in self.used.setdefault(key, set())]
+        if not fresh:  # every wording of the family used once: start again
+            self.used[key].clear()
+            fresh = list(WORDINGS[key])
+        template = rng.choice(fresh)
+        self.used[key].add(template)
+        text = template.format(**filled)
         if style == "misspelt":
             text = misspell(text, rng)
         text = dress(text[0].upper() + text[1:] if style == "plain" else text, style, rng)

@@ -162,9 +162,15 @@ class Namer:
 
 
 def misspell(text: str, rng: random.Random, avoid: tuple[str, ...] = ()) -> str:
-    """One word of six letters or more loses a letter or has two neighbours swapped."""
-    candidates = [m for m in re.finditer(r"[A-Za-z]{6,}", text) if m.group(0) not in avoid]
-    if not candidates:
+    """One word of six letters or more (else five) loses a letter or has two neighbours swapped. Exact
+    names (`submission_submission`, `T001W`) are left alone: a steward who copies a name copies it right."""
+    candidates: list[re.Match[str]] = []
+    for least in (6, 5):
+        pattern = rf"(?<![A-Za-z0-9_])[A-Za-z]{{{least},}}(?![A-Za-z0-9_])"
+        candidates = [m for m in re.finditer(pattern, text) if m.group(0) not in avoid]
+        if candidates:
+            break
+    else:
         return text
     found = rng.choice(candidates)
     word = found.group(0)
