@@ -115,6 +115,34 @@ def report(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The figures as the README shows them: a row per family, a column per catalog."""
+    names = list(dict.fromkeys(r["catalog"] for r in rows))
+    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        for key in (
+            (row["family"], row["catalog"]),
+            (row["family"], ""),
+            ("overall", row["catalog"]),
+            ("overall", ""),
+        ):
+            tally[key][0] += row["passed"]
+            tally[key][1] += 1
+
+    def cell(key: tuple[str, str]) -> str:
+        good, total = tally.get(key, [0, 0])
+        return f"{good}/{total}" if total else "—"
+
+    lines = ["| family | " + " | ".join(names) + " | all |", "| --- |" + " ---: |" * (len(names) + 1)]
+    families = sorted({r["family"] for r in rows})
+    for family in [*families, "overall"]:
+        good, total = tally[(family, "")]
+        shown = f"**{family}**" if family == "overall" else f"`{family}`"
+        cells = " | ".join(cell((family, n)) for n in names)
+        lines.append(f"| {shown} | {cells} | {good}/{total} ({100 * good / total:.0f}%) |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="The blind understanding set: see benchmarks/blind/README.md"
@@ -129,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="print the questions; ask nothing")
     parser.add_argument("--dump", action="store_true", help="score a canned dump of the catalog instead")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--markdown", action="store_true", help="also print the figures as a Markdown table")
     args = parser.parse_args(argv)
     found, specs = catalogs(args.catalog)
     by_name = {c.name: c for c in found}
@@ -149,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     print(report(rows))
+    if args.markdown:
+        print("\n" + markdown(rows) + "\n")
     print(
         f"{len(rows)} questions in {time.perf_counter() - started:.0f} s; model {args.model}; commit {commit}"
     )
