@@ -9,6 +9,7 @@ Run with:
     .venv/bin/python -m benchmarks.blind.run --catalog pretalx --family join_path
     .venv/bin/python -m benchmarks.blind.run --list # the questions, nothing asked
     .venv/bin/python -m benchmarks.blind.run --dump # a canned dump as every answer: the scorer must fail it
+    .venv/bin/python -m benchmarks.blind.run --oracle  # the facts stated plainly: all must pass
 """
 
 from __future__ import annotations
@@ -156,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--list", action="store_true", help="print the questions; ask nothing")
     parser.add_argument("--dump", action="store_true", help="score a canned dump of the catalog instead")
+    parser.add_argument("--oracle", action="store_true", help="score the facts stated plainly: must pass all")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--markdown", action="store_true", help="also print the figures as a Markdown table")
     args = parser.parse_args(argv)
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.dump:
         rows = [_row(c, _dump(by_name[c.catalog]), [], "agent", 0.0) for c in todo]
+    elif args.oracle:
+        rows = [_row(c, c.check.oracle(by_name[c.catalog].schema), [], "agent", 0.0) for c in todo]
     else:
         rows = asyncio.run(ask_all(todo, specs, args.model, args.timeout))
     score(rows, todo, by_name)

@@ -53,6 +53,23 @@ class Check:
     """Tables not counted against `max_tables` (those the expected tables' descriptions name)."""
     notes: list[str] = field(default_factory=list)
 
+    def oracle(self, schema: Schema) -> str:
+        """An answer that states exactly the facts, plainly: every case must pass its own oracle."""
+        parts = [", ".join(f"`{n}`" for n in self.names)]
+        if self.lists:
+            items = self.lists[0]
+            parts.append(f"{len(items)} in all: " + ", ".join(f"`{i}`" for i in items))
+        parts += [str(n) for n in self.counts[:1]] + list(self.values) + [self.definition]
+        if self.path is not None:
+            start, end, _most = self.path
+            route = _shortest(schema, start, end)
+            parts.append(" → ".join(f"`{t}`" for t in route))
+        if self.certified is not None:
+            parts.append("It is certified." if self.certified else "It is not certified.")
+        if self.optional is not None:
+            parts.append("(these may be null: zero or one row)")
+        return "\n".join(p for p in parts if p)
+
     def judge(self, text: str, schema: Schema) -> tuple[bool, str]:
         missing = [n for n in self.names if not has(text, n)]
         if missing:
@@ -172,3 +189,19 @@ def _path_ok(text: str, schema: Schema, start: str, end: str, most: int) -> tupl
     if seen[end] > most:
         return False, f"its path takes {seen[end]} joins (at most {most})"
     return True, ""
+
+
+def _shortest(schema: Schema, start: str, end: str) -> list[str]:
+    back: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        here = queue.popleft()
+        for there in sorted(schema.neighbours(here)):
+            if there not in back:
+                back[there] = here
+                queue.append(there)
+    route, at = [], end if end in back else None
+    while at is not None:
+        route.append(at)
+        at = back[at]
+    return route[::-1]
