@@ -196,6 +196,12 @@ class Writer:
             self.ask("count_columns", Check(counts=(len(s.tables[t].columns),)), t, t=t)
         constraints = len(s.foreign_keys)
         columns_in_fks = sum(len(f.columns) for f in s.foreign_keys)
+        for _ in range(columns // 2):
+            self.ask(
+                "count_columns",
+                Check(counts=(sum(len(v.columns) for v in s.tables.values()),)),
+                wording="count_all_columns",
+            )
         for _ in range(fks):
             self.ask("count_fks", Check(counts=tuple(sorted({constraints, columns_in_fks}))))
         most = max(len(v.columns) for v in s.tables.values())
@@ -400,6 +406,10 @@ def _steward_cases(w: Writer) -> None:
         items = tuple(sorted(t for t in tables if st.domain[t] == d))
         check = Check(lists=(items,), max_tables=len(items) + SLACK, allowed=mentioned(st, items))
         w.ask("domain_tables", check, d, d=d)
+    for schema in w.pick(sorted(set(st.schema_of.values())), 3):
+        items = tuple(sorted(t for t, v in st.schema_of.items() if v == schema))
+        check = Check(lists=(items,), max_tables=len(items) + SLACK, allowed=mentioned(st, items))
+        w.ask("schema_tables", check, schema, a=schema)
     kinds = Counter(st.kind.values())
     for k in w.pick(list(kinds), 4):
         word = {"DIMENSION": rng.choice(("dimension", "dim")), "FACT": "fact"}.get(k, k.lower())

@@ -36,6 +36,7 @@ class Steward:
     kind: dict[str, str]
     domain: dict[str, str]
     described: set[str]
+    schema_of: dict[str, str] = field(default_factory=dict)  # table -> its schema asset's name
     descriptions: dict[str, str] = field(default_factory=dict)
     column_classification: dict[str, set[str]] = field(
         default_factory=lambda: defaultdict(set)
@@ -93,12 +94,19 @@ def read_sample(path: Path = DATA) -> Steward:
     order: dict[str, list[str]] = defaultdict(list)
     refs: list[tuple[str, str]] = []
     lineage: list[tuple[str, str]] = []
+    schema_links: list[tuple[str, str]] = []
     for relation in data["relations"]:
         source, target, role = relation["source"]["id"], relation["target"]["id"], relation["type"]["role"]
         if role == "is part of" and source in assets and assets[source]["type"]["name"] == "Column":
             if target in tables:
                 column_of[source] = target
                 order[target].append(source)
+        elif (
+            role == "is part of"
+            and source in tables
+            and assets.get(target, {}).get("type", {}).get("name") == "Schema"
+        ):
+            schema_links.append((source, assets[target]["name"]))
         elif role == "references":
             refs.append((source, target))
         elif role == "is source of" and source in tables and target in tables:
@@ -135,6 +143,8 @@ def read_sample(path: Path = DATA) -> Steward:
     )
     for source, target in lineage:
         steward.sources[target].add(source)
+    for tid, schema in schema_links:
+        steward.schema_of[name[tid]] = schema
     for tid in tables:
         table, held = name[tid], attrs[tid]
         if held.get("Security Classification"):

@@ -139,6 +139,17 @@ WORDINGS: dict[str, tuple[str, ...]] = {
         "column count for {t}?",
         "how many fields are on {t}",
     ),
+    "count_all_columns": (
+        "how many columns are there altogether?",
+        "total column count across all tables",
+        "how many fields does the whole database have",
+    ),
+    "schema_tables": (
+        "which tables live in the {a} schema?",
+        "list what's in schema {a}",
+        "tables under the {a} schema",
+        "show me the {a} schema's tables",
+    ),
     "count_fks": (
         "how many foreign keys are there in total?",
         "count of foreign keys in this database",
