@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from pydantic_ai import models
+from server_process import OPENED
 from tornado.websocket import WebSocketClientConnection
 from traitlets.config import Config
 from ws_client import WsFetch
@@ -114,3 +115,12 @@ def mcop_ws(jp_ws_fetch: WsFetch) -> Iterator[Callable[..., Awaitable[WebSocketC
     yield connect
     for ws in opened:
         ws.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_shared_server_websockets() -> Iterator[None]:
+    """The WebSockets a test opened on a server its module shares (`ServerProcess.mcop_ws`) close
+    when the test ends, as `mcop_ws`'s do."""
+    yield
+    while OPENED:
+        OPENED.pop().close()

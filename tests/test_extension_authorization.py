@@ -13,9 +13,12 @@ from jupyter_server.base.handlers import JupyterHandler
 from refusals import ag_ui_run, refusal
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
+from ws_client import both_modes as jp_server_config
+from ws_client import sessions_in
 
 Fetch = Callable[..., Awaitable[HTTPResponse]]
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+__all__ = ["jp_server_config", "sessions_in"]  # every test here runs in both modes
 
 
 # ---------------------------------------------------------------------------- a deployment's Authorizer

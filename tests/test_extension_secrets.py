@@ -12,12 +12,14 @@ from refusals import ag_ui_run
 from server_process import TOKEN, ServerProcess
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask
+from ws_client import SESSIONS_IN, ask, sessions_in
+from ws_client import both_modes as jp_server_config
 
 from mcop_kernel.secrets import redact
 
 Fetch = Callable[..., Awaitable[HTTPResponse]]
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+__all__ = ["jp_server_config", "sessions_in"]  # every test with a server runs in both modes
 PARAMETERS = ("password", "pwd", "secret", "token", "api_key", "access_token")
 
 
@@ -74,9 +76,11 @@ async def test_a_catalog_password_reaches_no_client_and_no_store(
     assert "RUN_ERROR" in ag_ui and SECRET not in ag_ui
 
 
-async def test_no_secret_and_no_token_reaches_the_server_log(tmp_path: Path) -> None:
-    settings = (
+@pytest.mark.parametrize("mode", SESSIONS_IN)
+async def test_no_secret_and_no_token_reaches_the_server_log(tmp_path: Path, mode: str) -> None:
+    settings = (  # the log holds what the kernels write too: they inherit the server's stderr
         "--ServerApp.jpserver_extensions=mcop_extension=True",
+        f"--MCOPExtension.sessions_in={mode}",
         f"--MCOPExtension.catalog={CATALOG}?password={SECRET}",
         f"--MCOPExtension.store_path={tmp_path / 'sessions.sqlite'}",
     )
@@ -95,8 +99,15 @@ async def test_no_secret_and_no_token_reaches_the_server_log(tmp_path: Path) -> 
     assert SECRET not in log
 
 
-async def test_a_refused_request_carrying_the_token_leaves_no_token_in_the_log(tmp_path: Path) -> None:
-    settings = ("--ServerApp.jpserver_extensions=mcop_extension=True", "--ServerApp.log_level=INFO")
+@pytest.mark.parametrize("mode", SESSIONS_IN)
+async def test_a_refused_request_carrying_the_token_leaves_no_token_in_the_log(
+    tmp_path: Path, mode: str
+) -> None:
+    settings = (
+        "--ServerApp.jpserver_extensions=mcop_extension=True",
+        f"--MCOPExtension.sessions_in={mode}",
+        "--ServerApp.log_level=INFO",
+    )
     token = f"token={TOKEN}"
     async with ServerProcess.start(tmp_path, *settings, timeout=60) as server:
         for path in (

@@ -15,33 +15,37 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import psutil  # type: ignore[import-untyped]  # (ipykernel depends on it)
 import pytest
 import slow_catalog
-from named_users import NamedUsers, auth
-from server_process import ServerProcess
+from named_users import auth
+from server_process import ServerProcess, shared_server
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask, closed, receive, until_final
+from ws_client import SESSIONS_IN, ask, closed, modes, receive, sessions_in, until_final
+from ws_client import both_modes as jp_server_config
 
 from mcop_kernel import __version__
 
 Fetch = Callable[..., Awaitable[HTTPResponse]]
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+__all__ = ["jp_server_config", "sessions_in"]  # every test with a server runs in both modes
 
 SECRET = "sk-test-0123456789abcdefghij"
 OWNER_QUESTION = "who owns the supplier table?"
-NAMED_USERS = pytest.mark.parametrize(
-    "server_config", [{"ServerApp": {"identity_provider_class": NamedUsers}}], ids=["named-users"]
-)
+token_server = shared_server()
+"""Jupyter's own token login, shared by the tests below that need no settings of their own."""
+named_server = shared_server("--ServerApp.identity_provider_class=named_users.NamedUsers")
+"""Users with names (tests/named_users.py), shared likewise."""
 
 
-async def get_json(jp_fetch: Fetch, *parts: str, **kwargs: Any) -> dict[str, Any]:
-    return json.loads((await jp_fetch(*parts, **kwargs)).body)  # type: ignore[no-any-return]
+async def get_json(fetch: Fetch, *parts: str, **kwargs: Any) -> dict[str, Any]:
+    return json.loads((await fetch(*parts, **kwargs)).body)  # type: ignore[no-any-return]
 
 
-async def questions(jp_fetch: Fetch, session_id: str, user: str) -> list[str]:
+async def questions(server: ServerProcess, session_id: str, user: str) -> list[str]:
     transcript = await get_json(
-        jp_fetch, "mcop", "api", "sessions", session_id, "transcript", headers=auth(user)
+        server.request, "mcop", "api", "sessions", session_id, "transcript", headers=auth(user)
     )
     return [exchange["question"] for exchange in transcript["exchanges"]]
 
@@ -77,8 +81,10 @@ async def test_info_says_what_the_explorer_runs_and_never_shows_a_key(
 
 
 @pytest.mark.parametrize("credentials", [{"Authorization": ""}, {"Authorization": "token not-the-token"}])
-async def test_info_is_refused_without_credentials(jp_fetch: Fetch, credentials: dict[str, str]) -> None:
-    response = await jp_fetch(
+async def test_info_is_refused_without_credentials(
+    token_server: ServerProcess, credentials: dict[str, str]
+) -> None:
+    response = await token_server.request(
         "mcop", "api", "info", headers=credentials, raise_error=False, follow_redirects=False
     )
     assert response.code == 403
@@ -88,12 +94,11 @@ async def test_info_is_refused_without_credentials(jp_fetch: Fetch, credentials:
 # ---------------------------------------------------------------------------- transcripts and users
 
 
-@NAMED_USERS
-async def test_the_transcript_lists_the_questions_and_answers(jp_fetch: Fetch, mcop_ws: Connect) -> None:
-    ws = await mcop_ws("notes", headers=auth("ada"))
+async def test_the_transcript_lists_the_questions_and_answers(named_server: ServerProcess) -> None:
+    ws = await named_server.mcop_ws("notes", headers=auth("ada"))
     answer = (await ask(ws, OWNER_QUESTION))[-1]
     transcript = await get_json(
-        jp_fetch, "mcop", "api", "sessions", "notes", "transcript", headers=auth("ada")
+        named_server.request, "mcop", "api", "sessions", "notes", "transcript", headers=auth("ada")
     )
     assert transcript["session_id"] == "notes" and transcript["busy"] is False
     [exchange] = transcript["exchanges"]
@@ -103,41 +108,39 @@ async def test_the_transcript_lists_the_questions_and_answers(jp_fetch: Fetch, m
     assert [tool["tool_name"] for tool in exchange["tools"]] == ["get_owner"]
 
 
-@NAMED_USERS
 async def test_another_user_with_the_same_session_id_has_a_session_of_their_own(
-    jp_fetch: Fetch, mcop_ws: Connect
+    named_server: ServerProcess,
 ) -> None:
-    ada = await mcop_ws("team", headers=auth("ada"))
+    ada = await named_server.mcop_ws("team", headers=auth("ada"))
     await ask(ada, OWNER_QUESTION)
     # Bob asks for everything logged in "team" from the start: he gets only his own question.
-    bob = await mcop_ws("team", params={"protocol": "2", "last_seq": "0"}, headers=auth("bob"))
+    bob = await named_server.mcop_ws("team", params={"protocol": "2", "last_seq": "0"}, headers=auth("bob"))
     bob_saw = await ask(bob, "Show me all tables")
     assert bob_saw[0] == {"type": "user", "content": "Show me all tables", "seq": 1}
     assert OWNER_QUESTION not in json.dumps(bob_saw)
-    assert await questions(jp_fetch, "team", "bob") == ["Show me all tables"]
-    assert await questions(jp_fetch, "team", "ada") == [OWNER_QUESTION]
+    assert await questions(named_server, "team", "bob") == ["Show me all tables"]
+    assert await questions(named_server, "team", "ada") == [OWNER_QUESTION]
 
 
-@NAMED_USERS
-async def test_an_unknown_token_gets_no_session(jp_fetch: Fetch, mcop_ws: Connect) -> None:
+async def test_an_unknown_token_gets_no_session(named_server: ServerProcess) -> None:
     stranger = {"Authorization": "token not-a-known-token"}
     with pytest.raises(HTTPClientError) as refusal:
-        await mcop_ws("team", headers=stranger)
+        await named_server.mcop_ws("team", headers=stranger)
     assert refusal.value.code == 403
-    response = await jp_fetch(
+    response = await named_server.request(
         "mcop", "api", "sessions", "team", "transcript", headers=stranger, raise_error=False
     )
     assert response.code == 403
 
 
-async def test_a_token_client_finds_its_conversation_again(jp_fetch: Fetch, mcop_ws: Connect) -> None:
+async def test_a_token_client_finds_its_conversation_again(token_server: ServerProcess) -> None:
     # With jupyter_server's own token login every request without the login cookie is a new
     # anonymous user; they are all the server's one owner and share the owner's sessions.
-    ws = await mcop_ws("script")
+    ws = await token_server.mcop_ws("script")
     await ask(ws, OWNER_QUESTION)
-    transcript = await get_json(jp_fetch, "mcop", "api", "sessions", "script", "transcript")
+    transcript = await get_json(token_server.request, "mcop", "api", "sessions", "script", "transcript")
     assert [exchange["question"] for exchange in transcript["exchanges"]] == [OWNER_QUESTION]
-    again = await mcop_ws("script", params={"protocol": "2", "last_seq": "0"})
+    again = await token_server.mcop_ws("script", params={"protocol": "2", "last_seq": "0"})
     assert (await receive(again)) == {"type": "user", "content": OWNER_QUESTION, "seq": 1}
 
 
@@ -148,44 +151,46 @@ async def test_a_token_client_finds_its_conversation_again(jp_fetch: Fetch, mcop
     "session_id", ["x" * 65, "a b", "..", "-dash-first", ".dot-first", "naïve", "semi;colon"]
 )
 async def test_an_invalid_session_id_is_refused_with_400(
-    jp_fetch: Fetch, mcop_ws: Connect, session_id: str
+    token_server: ServerProcess, session_id: str
 ) -> None:
     with pytest.raises(HTTPClientError) as refusal:
-        await mcop_ws(session_id)
+        await token_server.mcop_ws(session_id)
     assert refusal.value.code == 400
     assert refusal.value.response is not None
     assert "A session id is 1-64 letters" in refusal.value.response.body.decode()
-    response = await jp_fetch("mcop", "api", "sessions", session_id, "transcript", raise_error=False)
+    response = await token_server.request(
+        "mcop", "api", "sessions", session_id, "transcript", raise_error=False
+    )
     assert response.code == 400
     assert json.loads(response.body)["message"].startswith("A session id is 1-64 letters, digits")
 
 
 @pytest.mark.parametrize("session_id", ["x" * 64, "0", "a.b-c_D"])
-async def test_a_valid_session_id_is_accepted(jp_fetch: Fetch, mcop_ws: Connect, session_id: str) -> None:
-    await mcop_ws(session_id)
-    transcript = await get_json(jp_fetch, "mcop", "api", "sessions", session_id, "transcript")
+async def test_a_valid_session_id_is_accepted(token_server: ServerProcess, session_id: str) -> None:
+    await token_server.mcop_ws(session_id)
+    transcript = await get_json(token_server.request, "mcop", "api", "sessions", session_id, "transcript")
     assert transcript == {"session_id": session_id, "busy": False, "exchanges": []}
 
 
 # ---------------------------------------------------------------------------- origins
 
 
-async def test_a_cookie_websocket_from_another_origin_is_refused(
-    jp_fetch: Fetch, mcop_ws: Connect, jp_http_port: int
-) -> None:
-    # jp_ws_fetch connects to localhost, and the login cookie's name carries the host it was set for.
-    here = f"localhost:{jp_http_port}"
-    response = await jp_fetch("mcop", "api", "info", headers={"Host": here})
+async def test_a_cookie_websocket_from_another_origin_is_refused(token_server: ServerProcess) -> None:
+    # The login cookie's name carries the host it was set for.
+    here = f"127.0.0.1:{token_server.port}"
+    response = await token_server.request("mcop", "api", "info")
     [cookie] = [c.split(";")[0] for c in response.headers.get_list("Set-Cookie") if c.startswith("username-")]
     browser = {"Authorization": "", "Cookie": cookie}
 
     with pytest.raises(HTTPClientError) as refusal:
-        await mcop_ws("page", headers=browser | {"Origin": "http://evil.example"})
+        await token_server.mcop_ws("page", headers=browser | {"Origin": "http://evil.example"})
     assert refusal.value.code == 403
 
-    same_origin = await mcop_ws("page", headers=browser | {"Origin": f"http://{here}"})
+    same_origin = await token_server.mcop_ws("page", headers=browser | {"Origin": f"http://{here}"})
     assert (await ask(same_origin, OWNER_QUESTION))[-1]["type"] == "agent"
-    script = await mcop_ws("page", headers={"Origin": "http://evil.example"})  # the token: no origin check
+    script = await token_server.mcop_ws(
+        "page", headers={"Origin": "http://evil.example"}
+    )  # the token: no origin check
     assert (await ask(script, OWNER_QUESTION))[-1]["type"] == "agent"
 
 
@@ -236,47 +241,79 @@ PROCESS_SETTINGS = (
 
 async def stop_during_an_answer(server: ServerProcess, stop_signal: int) -> tuple[dict[str, Any], list[Any]]:
     """Ask a short question, start a long answer, stop the server with `stop_signal`: the short
-    answer, and every message the client got after the signal."""
+    answer, and every message the client got after the signal. No process the server started
+    (its kernels, with sessions in kernels) outlives it by more than a few seconds."""
     ws = await server.websocket("mcop/ws/kept")
     try:
         first = (await ask(ws, OWNER_QUESTION))[-1]
         await ws.write_message(json.dumps({"content": "Show me all tables"}))
         while (await receive(ws))["type"] != "agent_partial":
             pass  # the long answer is under way
-        assert await server.stop(stop_signal) == 0
-        return first, await closed(ws)
+        started = psutil.Process(server.process.pid).children(recursive=True)
+        assert await server.stop(stop_signal) == (-signal.SIGKILL if stop_signal == signal.SIGKILL else 0)
+        after_stop = await closed(ws)
     finally:
         ws.close()
+    _, alive = psutil.wait_procs(started, timeout=15)
+    assert not alive, f"{[p.cmdline() for p in alive]} outlived their server"
+    return first, after_stop
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-async def test_a_restarted_server_still_has_the_conversation(tmp_path: Path, stop_signal: int) -> None:
-    store = f"--MCOPExtension.store_path={tmp_path / 'sessions.sqlite'}"
-    model = "--MCOPExtension.model=offline:20"
+@pytest.mark.parametrize(
+    ("stop_signal", "mode"),
+    [
+        *[(sig, mode) for sig in (signal.SIGTERM, signal.SIGINT) for mode in SESSIONS_IN],
+        (signal.SIGKILL, "kernel"),  # in process, test_store_journal.py kills the server mid-answer
+    ],
+    ids=lambda value: value if isinstance(value, str) else signal.Signals(value).name,
+)
+async def test_a_restarted_server_still_has_the_conversation_and_goes_on(
+    tmp_path: Path, stop_signal: int, mode: str
+) -> None:
+    settings = (
+        *PROCESS_SETTINGS,
+        f"--MCOPExtension.sessions_in={mode}",
+        f"--MCOPExtension.store_path={tmp_path / 'sessions.sqlite'}",
+    )
     inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a job a script started with `&`
     try:
-        async with ServerProcess.start(tmp_path, *PROCESS_SETTINGS, store, model, headers=auth("ada")) as one:
+        model = "--MCOPExtension.model=offline:20"
+        async with ServerProcess.start(tmp_path, *settings, model, headers=auth("ada")) as one:
             first, after_stop = await stop_during_an_answer(one, stop_signal)
     finally:
         signal.signal(signal.SIGINT, inherited)
     assert "agent" not in [message["type"] for message in after_stop]  # the connection closed mid-answer
 
-    async with ServerProcess.start(tmp_path, *PROCESS_SETTINGS, store, headers=auth("ada")) as server:
+    async with ServerProcess.start(tmp_path, *settings, headers=auth("ada")) as server:
         response = await server.fetch("mcop/api/sessions/kept/transcript")
         others = await server.fetch("mcop/api/sessions/kept/transcript", headers=auth("bob"))
+        ws = await server.websocket("mcop/ws/kept?protocol=2")
+        try:
+            follow_up = await ask(ws, "and who owns invoices?")
+        finally:
+            ws.close()
     exchanges = json.loads(response.body)["exchanges"]
     assert exchanges[0]["question"] == OWNER_QUESTION and exchanges[0]["answer"] == first["content"]
     if stop_signal == signal.SIGTERM:  # the extension's stop hook ran and recorded the unfinished answer
         assert [(x["question"], x["error"]) for x in exchanges[1:]] == [("Show me all tables", STOPPED)]
-    else:  # off a terminal, jupyter_server turns SIGINT into KeyboardInterrupt: no stop hooks run,
-        # and the journal kept the answer in flight, unfinished
+    else:  # SIGKILL, or SIGINT off a terminal, which jupyter_server turns into KeyboardInterrupt: no
+        # stop hooks run, and the journal kept the answer in flight, unfinished
         assert [(x["question"], x["unfinished"]) for x in exchanges[1:]] == [("Show me all tables", True)]
     assert json.loads(others.body)["exchanges"] == []
+    assert follow_up[-1]["type"] == "agent"  # the session answers on after the restart
 
 
-async def test_stopping_the_server_tells_clients_their_answer_was_not_finished(tmp_path: Path) -> None:
-    settings = ("--MCOPExtension.model=offline:20", "--MCOPExtension.partial_window_ms=300")
-    async with ServerProcess.start(tmp_path, *PROCESS_SETTINGS, *settings, headers=auth("ada")) as server:
+@pytest.mark.parametrize("mode", SESSIONS_IN)
+async def test_stopping_the_server_tells_clients_their_answer_was_not_finished(
+    tmp_path: Path, mode: str
+) -> None:
+    settings = (
+        *PROCESS_SETTINGS,
+        f"--MCOPExtension.sessions_in={mode}",
+        "--MCOPExtension.model=offline:20",
+        "--MCOPExtension.partial_window_ms=300",
+    )
+    async with ServerProcess.start(tmp_path, *settings, headers=auth("ada")) as server:
         _, after_stop = await stop_during_an_answer(server, signal.SIGTERM)
     assert after_stop[-1:] == [{"type": "error", "content": STOPPED}]
 
@@ -303,6 +340,10 @@ def test_installing_the_package_enables_the_extension(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("no_openai_key")
 @pytest.mark.parametrize("server_model", ["openai:gpt-x"])
+@modes(
+    kernel_bug="with sessions in kernels the server never checks the model: info says ready with no "
+    "problem, and a WebSocket is upgraded and then closed with 1011 'kernel is not ready' instead of a 503"
+)
 async def test_a_model_that_cannot_start_leaves_the_server_up_and_says_why(
     jp_fetch: Fetch, mcop_ws: Connect
 ) -> None:
@@ -348,9 +389,11 @@ def sse_events(body: bytes) -> list[dict[str, Any]]:
     return [json.loads(line.removeprefix("data: ")) for line in lines if line.startswith("data: ")]
 
 
-async def test_ag_ui_clients_get_the_answer_and_the_diagram_as_ag_ui_events(jp_fetch: Fetch) -> None:
+async def test_ag_ui_clients_get_the_answer_and_the_diagram_as_ag_ui_events(
+    token_server: ServerProcess,
+) -> None:
     question = "Show relationships between fact_bs_purchase_order and suppliers"
-    response = await jp_fetch(
+    response = await token_server.request(
         "mcop", "ag-ui", method="POST", body=ag_ui_run(question), headers={"Accept": "text/event-stream"}
     )
     assert response.headers["Content-Type"].startswith("text/event-stream")
@@ -365,10 +408,12 @@ async def test_ag_ui_clients_get_the_answer_and_the_diagram_as_ag_ui_events(jp_f
     assert "dimv_bs_supplier ||--o{ fact_bs_purchase_order" in diagram["value"]["source"]
 
 
-async def test_a_bad_ag_ui_request_is_refused_clearly(jp_fetch: Fetch) -> None:
+async def test_a_bad_ag_ui_request_is_refused_clearly(token_server: ServerProcess) -> None:
     with pytest.raises(HTTPClientError) as refused:
-        await jp_fetch("mcop", "ag-ui", method="POST", body='{"messages": "nope"}')
+        await token_server.request("mcop", "ag-ui", method="POST", body='{"messages": "nope"}')
     assert refused.value.code == 400
     with pytest.raises(HTTPClientError) as anonymous:
-        await jp_fetch("mcop", "ag-ui", method="POST", body=ag_ui_run("hi"), headers={"Authorization": ""})
+        await token_server.request(
+            "mcop", "ag-ui", method="POST", body=ag_ui_run("hi"), headers={"Authorization": ""}
+        )
     assert anonymous.value.code == 403

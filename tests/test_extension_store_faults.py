@@ -13,12 +13,14 @@ from refusals import OWNER_QUESTION
 from server_process import ServerProcess
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask, receive, until_final
+from ws_client import SESSIONS_IN, ask, receive, sessions_in, until_final
+from ws_client import both_modes as jp_server_config
 
 from mcop_kernel.store import Exchange, SQLiteStore
 
 Fetch = Callable[..., Awaitable[HTTPResponse]]
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+__all__ = ["jp_server_config", "sessions_in"]  # every test with a server runs in both modes
 
 
 # ---------------------------------------------------------------------------- a damaged session store
@@ -73,11 +75,15 @@ async def test_a_sound_store_says_it_was_not_recovered(jp_fetch: Fetch, store_pa
     assert (info["store"]["path"], info["store"]["recovered_from"]) == (str(store_path), None)
 
 
-async def test_a_store_that_cannot_be_opened_is_reported_and_the_server_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", SESSIONS_IN)
+async def test_a_store_that_cannot_be_opened_is_reported_and_the_server_stops_cleanly(
+    tmp_path: Path, mode: str
+) -> None:
     unusable = tmp_path / "a-directory"
     unusable.mkdir()
     settings = (
         "--ServerApp.jpserver_extensions=mcop_extension=True",
+        f"--MCOPExtension.sessions_in={mode}",
         f"--MCOPExtension.store_path={unusable}",
     )
     async with ServerProcess.start(tmp_path, *settings, timeout=60) as server:

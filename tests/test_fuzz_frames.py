@@ -20,12 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tornado.httpclient import HTTPResponse
 from tornado.websocket import WebSocketClientConnection
-from ws_client import ask
+from ws_client import ask, receive, sessions_in
+from ws_client import both_modes as jp_server_config
 
 from mcop_kernel.protocol import ProtocolError, parse
 
 Fetch = Callable[..., Awaitable[HTTPResponse]]
 Connect = Callable[..., Awaitable[WebSocketClientConnection]]
+__all__ = ["jp_server_config", "sessions_in"]  # every test with a server runs in both modes
 
 SESSION = "fuzzed"
 STANDARD_CLOSES = {1003, 1007, 1008, 1009}
@@ -151,6 +153,14 @@ def test_fuzzed_frames_get_an_error_or_a_standard_close_and_the_session_answers(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     count = iter(range(10**6))
+
+    async def ready() -> None:  # the session's kernel has started, before the examples' short waits
+        ws = await mcop_ws(SESSION)
+        await ws.write_message(json.dumps({"type": "probe-ready"}))
+        assert (await receive(ws))["type"] == "error"
+        ws.close()
+
+    jp_asyncio_loop.run_until_complete(ready())
 
     @settings(
         max_examples=EXAMPLES,

@@ -4,15 +4,19 @@ and a plain one. Every expected fact is computed from the catalog's own snapshot
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic_ai import Agent, models
+from server_process import ServerProcess
+from ws_client import SESSIONS_IN, ask
 
 from mcop_kernel import AgentEvent, ExplorerSession, PartialEvent, ToolEvent, UserEvent, session_config
 from mcop_kernel.agent import ExplorerDeps, build_agent
@@ -21,6 +25,8 @@ from mcop_kernel.catalog.sample import bundled_snapshot, sample_catalog
 from mcop_kernel.catalog.snapshot import CatalogSnapshot
 from mcop_kernel.catalog.sql import SQLCatalog
 from mcop_kernel.offline.vocabulary import snapshot_of
+from mcop_kernel.protocol import Event, to_event
+from mcop_kernel.protocol_messages import decode
 
 models.ALLOW_MODEL_REQUESTS = False
 
@@ -185,16 +191,63 @@ def names_all(text: str, names: Iterable[str]) -> None:
     assert not missing, f"the answer leaves out {missing}:\n{text}"
 
 
-# -- The original design's scenarios, through a session ----------------------------------------
+# -- The original design's scenarios: through a session, and a real server's WebSocket in both modes ----
+
+Ask = Callable[[str], Awaitable[list[Event]]]
 
 
-async def ask_session(question: str) -> list[object]:
-    session = await ExplorerSession.open("scenario", session_config())
-    return [event async for event in session.ask(question)]
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], ServerProcess]]:
+    """The module's servers, one per mode (`MCOPExtension.sessions_in`), each started when a test
+    first needs it and stopped when the module's tests are done."""
+    with ExitStack() as stack:
+        started: dict[str, ServerProcess] = {}
+
+        def server(mode: str) -> ServerProcess:
+            if mode not in started:
+                home = tmp_path_factory.mktemp(f"scenarios-{mode}")
+                settings = (
+                    "--ServerApp.jpserver_extensions=mcop_extension=True",
+                    f"--MCOPExtension.sessions_in={mode}",
+                    f"--MCOPExtension.store_path={home / 'sessions.sqlite'}",
+                )
+                started[mode] = stack.enter_context(ServerProcess.running(home, *settings))
+            return started[mode]
+
+        yield server
 
 
-async def test_show_me_all_tables() -> None:
-    events = await ask_session("Show me all tables")
+@pytest.fixture(params=["session", *SESSIONS_IN])
+def ask_explorer(request: pytest.FixtureRequest, servers: Callable[[str], ServerProcess]) -> Ask:
+    """Ask one question in a session of its own: an `ExplorerSession` called directly ("session"),
+    or over a real Jupyter server's WebSocket (v2) with the sessions in its process ("server") or in
+    MCOP kernels ("kernel"), its messages read back as the events they encode."""
+    if request.param == "session":
+
+        async def in_a_session(question: str) -> list[Event]:
+            session = await ExplorerSession.open("scenario", session_config())
+            return [event async for event in session.ask(question)]
+
+        return in_a_session
+    server = servers(request.param)
+
+    async def over_the_websocket(question: str) -> list[Event]:
+        ws = await server.mcop_ws(
+            re.sub(r"[^a-z]+", "-", question.lower()).strip("-")[:64], params={"protocol": "2"}
+        )
+        events: list[Event] = []
+        text = ""
+        for message in await ask(ws, question):
+            event = to_event(decode(message), text)
+            text = event.text if isinstance(event, PartialEvent) else text
+            events.append(event)
+        return events
+
+    return over_the_websocket
+
+
+async def test_show_me_all_tables(ask_explorer: Ask) -> None:
+    events = await ask_explorer("Show me all tables")
     assert events[0] == UserEvent("Show me all tables")
     assert any(isinstance(e, PartialEvent) for e in events)
     assert any(isinstance(e, ToolEvent) and e.tool_name == "list_tables" for e in events)
@@ -205,8 +258,8 @@ async def test_show_me_all_tables() -> None:
     assert final.diagram is None
 
 
-async def test_relationships_end_with_an_er_diagram_of_both_tables() -> None:
-    events = await ask_session("Show relationships between fact_bs_purchase_order and suppliers")
+async def test_relationships_end_with_an_er_diagram_of_both_tables(ask_explorer: Ask) -> None:
+    events = await ask_explorer("Show relationships between fact_bs_purchase_order and suppliers")
     kinds = [getattr(e, "kind", "") for e in events]
     first_tool, final = kinds.index("tool"), events[-1]
     assert "agent_partial" in kinds[:first_tool], "the answer starts streaming before the tool runs"
@@ -219,14 +272,15 @@ async def test_relationships_end_with_an_er_diagram_of_both_tables() -> None:
     assert partial_text == final.content
 
 
-async def test_lineage_ends_with_a_flowchart_from_the_source_system() -> None:
-    events = await ask_session("Where does fact_bs_purchase_order come from?")
+async def test_lineage_ends_with_a_flowchart_from_the_source_system(ask_explorer: Ask) -> None:
+    events = await ask_explorer("Where does fact_bs_purchase_order come from?")
     final = events[-1]
     assert isinstance(final, AgentEvent)
     assert final.diagram is not None and final.diagram.startswith("flowchart LR")
     assert "EKKO" in final.diagram and "stg_bs_purchase_order" in final.diagram
 
 
+# A catalog of its own for one test: where the session runs, the scenarios above show.
 async def test_a_sql_catalog_in_a_session_is_read_by_its_own_names(tmp_path: Path) -> None:
     url = f"sql:sqlite:///{_sqlite(tmp_path / 'shop.db', DJANGO)}"
     session = await ExplorerSession.open("django", session_config(catalog=url))
@@ -236,6 +290,7 @@ async def test_a_sql_catalog_in_a_session_is_read_by_its_own_names(tmp_path: Pat
 
 
 # -- The sample catalog, in a steward's words -----------------------------------------------------
+# From here on the agent itself answers, with no session and no transport: one mode by nature.
 
 
 async def test_counts_come_first(sample: Explorer) -> None:

@@ -33,9 +33,12 @@ WsFetch = Callable[..., Awaitable[WebSocketClientConnection]]
 """pytest-jupyter's `jp_ws_fetch`: `await jp_ws_fetch("mcop", "ws", sid, params=..., headers=...)`."""
 
 FINAL = ("agent", "error")
+WAIT = 30.0
+"""Seconds a test waits for a message: a bound against hanging, not a speed requirement (with
+sessions in kernels, a user's first message waits for their kernel to start on a busy machine)."""
 
 
-async def receive(ws: WebSocketClientConnection, timeout: float = 10) -> dict[str, Any]:
+async def receive(ws: WebSocketClientConnection, timeout: float = WAIT) -> dict[str, Any]:
     """The next message; fails if none comes within `timeout` seconds or the server closed."""
     message = await asyncio.wait_for(ws.read_message(), timeout)
     assert message is not None, f"the server closed the connection ({ws.close_code} {ws.close_reason})"
@@ -43,7 +46,7 @@ async def receive(ws: WebSocketClientConnection, timeout: float = 10) -> dict[st
     return json.loads(message)  # type: ignore[no-any-return]
 
 
-async def until_final(ws: WebSocketClientConnection, timeout: float = 10) -> list[dict[str, Any]]:
+async def until_final(ws: WebSocketClientConnection, timeout: float = WAIT) -> list[dict[str, Any]]:
     """Messages up to and including the next `agent` or `error`."""
     got: list[dict[str, Any]] = []
     while not got or got[-1]["type"] not in FINAL:
@@ -51,13 +54,13 @@ async def until_final(ws: WebSocketClientConnection, timeout: float = 10) -> lis
     return got
 
 
-async def ask(ws: WebSocketClientConnection, question: str, timeout: float = 10) -> list[dict[str, Any]]:
+async def ask(ws: WebSocketClientConnection, question: str, timeout: float = WAIT) -> list[dict[str, Any]]:
     """Send a v1 question frame and read its answer (see `until_final`)."""
     await ws.write_message(json.dumps({"content": question}))
     return await until_final(ws, timeout)
 
 
-async def closed(ws: WebSocketClientConnection, timeout: float = 10) -> list[dict[str, Any]]:
+async def closed(ws: WebSocketClientConnection, timeout: float = WAIT) -> list[dict[str, Any]]:
     """Every message until the server closes the connection."""
     got: list[dict[str, Any]] = []
     while (message := await asyncio.wait_for(ws.read_message(), timeout)) is not None:
@@ -94,6 +97,7 @@ def unread_bytes(client: socket.socket) -> int:
     return struct.unpack("i", fcntl.ioctl(client.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]  # type: ignore[no-any-return]
 
 
+TESTS = Path(__file__).parent
 KERNELSPEC = Path(mcop_kernel.kernel.__file__).parent / "kernelspec"
 SESSIONS_IN = ("server", "kernel")
 """Where the extension runs its sessions: in the server's process, or in MCOP kernels it relays to."""
@@ -106,11 +110,26 @@ def sessions_in(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def modes(kernel_bug: str) -> pytest.MarkDecorator:
+    """Both modes, the kernel's expected to fail for `kernel_bug` (strictly: fixing it flips the
+    test to a failure that says to drop this)::
+
+    @modes(kernel_bug="AG-UI answers 501 with sessions in kernels")
+    async def test_ag_ui(jp_fetch): ...
+    """
+    kernel = pytest.param("kernel", marks=pytest.mark.xfail(strict=True, reason=kernel_bug))
+    return pytest.mark.parametrize("sessions_in", ["server", kernel])
+
+
 @pytest.fixture
-def both_modes(jp_server_config: Config, sessions_in: str, jp_data_dir: Path) -> Config:
+def both_modes(
+    jp_server_config: Config, sessions_in: str, jp_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Config:
     """The conftest's server config with `MCOPExtension.sessions_in` set to the test's mode (and
-    the MCOP kernelspec where the test's isolated server looks for kernelspecs)."""
+    the MCOP kernelspec where the test's isolated server looks for kernelspecs, and tests/ on the
+    kernels' path, so that they load a test's catalog, `python:slow_catalog:factory`, as the server does)."""
     jp_server_config.MCOPExtension.sessions_in = sessions_in
     if sessions_in == "kernel":
         shutil.copytree(KERNELSPEC, jp_data_dir / "kernels" / "mcop", dirs_exist_ok=True)
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
     return jp_server_config
