@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from mcop_kernel.protocol import AgentEvent, ErrorEvent, PartialEvent, ToolEvent, UserEvent
 from mcop_kernel.session_log import AnswerText, EventLog
@@ -54,3 +55,36 @@ async def test_a_waiting_reader_wakes_for_an_event_and_a_pausing_one_only_for_mo
     assert waiting.done() and not pausing.done()  # more text never cuts a pause short
     log.emit(1, ToolEvent("list_tables", "{}"))
     await asyncio.wait_for(pausing, 1.0)
+
+
+def test_a_reader_resuming_anywhere_gets_exactly_the_text_after_its_number() -> None:
+    log = EventLog()
+    text = AnswerText()
+    log.emit(1, UserEvent("q"))  # 1
+    for word in ["a ", "b "]:  # 2, 3
+        log.emit_text(1, text, word)
+    log.emit(1, ToolEvent("list_tables", "{}"))  # 4
+    for word in ["c ", "d ", "e"]:  # 5, 6, 7
+        log.emit_text(1, text, word)
+    for seq in range(8):
+        seen = log.since(seq)
+        deltas = "".join(item.event.delta for item in seen if isinstance(item.event, PartialEvent))
+        expected = {0: "a b c d e", 1: "a b c d e", 2: "b c d e", 3: "c d e", 4: "c d e", 5: "d e"}
+        assert deltas == expected.get(seq, "e" if seq == 6 else ""), seq
+        assert all(item.seq > seq for item in seen)
+        for item in seen:  # a partial is numbered as its last token and carries the text so far
+            if isinstance(item.event, PartialEvent):
+                assert item.event.text == "a b c d e"[: len(item.event.text)]
+    assert [item.seq for item in log.since(2)] == [3, 4, 7]
+
+
+def test_a_streaming_answer_makes_no_objects_for_the_garbage_collector_to_walk() -> None:
+    log = EventLog()
+    text = AnswerText()
+    words = [f"token{i % 97} " for i in range(20_000)]
+    gc.collect()
+    before = len(gc.get_objects())
+    for word in words:
+        log.emit_text(1, text, word)
+    assert len(gc.get_objects()) - before < 50  # not one (or two) per token, as a log of tuples made
+    assert str(text) == "".join(words) and log.since(0)[0].event.delta == "".join(words)
