@@ -171,6 +171,12 @@ class AGUIEvents:
         return [ended]
 
 
+def run_error(message: str, accept: str | None = None, code: str = "internal_error") -> str:
+    """One encoded RUN_ERROR event: a run that ended for a reason outside its session (its kernel
+    restarted or stopped)."""
+    return EventEncoder(accept=accept or "").encode(RunErrorEvent(message=message, code=code))
+
+
 async def ag_ui_events(
     config: SessionConfig, body: bytes, accept: str | None = None
 ) -> AsyncGenerator[str, None]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 import mcp_types as types
@@ -39,9 +39,22 @@ INSTRUCTIONS = (
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
+class ToolSource(Protocol):
+    """What an MCP server's tools come from: `CatalogTools` over a catalog in this process, or a
+    kernel's, called over its channels (the Jupyter extension with its sessions in kernels)."""
+
+    async def definitions(self) -> list[types.Tool]: ...
+
+    async def call(self, name: str, arguments: dict[str, Any] | None) -> types.CallToolResult: ...
+
+
 def build_server(catalog: Catalog) -> Server[Any]:
     """An MCP server offering every explorer tool over `catalog`."""
-    tools = CatalogTools(catalog)
+    return build_server_for(CatalogTools(catalog))
+
+
+def build_server_for(tools: ToolSource) -> Server[Any]:
+    """An MCP server offering the tools of `tools`."""
 
     async def list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None

@@ -78,7 +78,7 @@ class CatalogTools:
         tools = await self.tools()
         tool = tools.get(name)
         if tool is None:
-            return _failed(f"Unknown tool {name!r}. The tools are: {', '.join(tools)}.")
+            return failed_result(f"Unknown tool {name!r}. The tools are: {', '.join(tools)}.")
         try:
             args = tool.args_validator.validate_python(arguments or {})
         except ValidationError as exc:
@@ -86,14 +86,14 @@ class CatalogTools:
                 f"{'.'.join(str(part) for part in error['loc']) or 'arguments'}: {error['msg']}"
                 for error in exc.errors()
             )
-            return _failed(f"{name} cannot take these arguments: {problems}.")
+            return failed_result(f"{name} cannot take these arguments: {problems}.")
         deps = ExplorerDeps(self.catalog)
         try:
             result: dict[str, Any] = await self.toolset.call_tool(name, args, call_context(deps, name), tool)
         except Exception as exc:  # the catalog itself failed (a database down, a bad response)
             message = redact(str(exc)) or type(exc).__name__
             log.warning("The catalog tool %s failed: %s", name, message)
-            return _failed(f"The catalog could not answer {name}: {message}")
+            return failed_result(f"The catalog could not answer {name}: {message}")
         if deps.diagram is not None:
             result = result | _diagram(deps.diagram.source, result)
         return types.CallToolResult(
@@ -116,7 +116,8 @@ def _diagram(source: str, result: dict[str, Any]) -> dict[str, Any]:
     return {"mermaid": None, "note": f"{note} {too_long}" if isinstance(note, str) and note else too_long}
 
 
-def _failed(message: str) -> types.CallToolResult:
+def failed_result(message: str) -> types.CallToolResult:
+    """A tool result marked as an error, as every tool's own errors are: `error` and no suggestions."""
     return types.CallToolResult(
         content=[types.TextContent(text=message)],
         structured_content={"error": message, "suggestions": []},

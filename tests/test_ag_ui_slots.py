@@ -1,19 +1,29 @@
 """An AG-UI run is an answer of a session: it takes the answer slots a session's answers take (waits
 in line, says so, gives the slot back), continues the conversation the client sends, and tells the
-session's events as AG-UI events."""
+session's events as AG-UI events. The tests at the end POST runs to a real Jupyter server, in both
+modes: the run answered in the server's process, and in the user's MCOP kernel."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, UserPromptPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
+from tornado.httpclient import HTTPResponse
+from tornado.websocket import WebSocketClientConnection
+from ws_client import SESSIONS_IN, receive, until_final
+from ws_client import both_modes as jp_server_config
 
 from mcop_kernel.ag_ui import RunInputError, ag_ui_events
 from mcop_kernel.config import session_config
+
+__all__ = ["jp_server_config"]  # the server tests take `sessions_in` by parametrize
+Fetch = Callable[..., Awaitable[HTTPResponse]]
+Connect = Callable[..., Awaitable[WebSocketClientConnection]]
 
 
 def run_body(question: str, *earlier: dict[str, Any]) -> bytes:
@@ -104,7 +114,7 @@ async def test_a_run_continues_the_conversation_the_client_sends() -> None:
         yield "noted"
 
     config = session_config(FunctionModel(reply, stream_function=stream), "sample")
-    earlier = [
+    earlier: list[dict[str, Any]] = [
         {"id": "m1", "role": "user", "content": "Who owns suppliers?"},
         {"id": "m2", "role": "assistant", "content": "Ana owns it."},
     ]
@@ -153,3 +163,66 @@ async def test_a_run_past_the_timeout_ends_with_the_sessions_run_error() -> None
         "code": "timeout",
     }
     assert config.slots.running == 0
+
+
+# ---------------------------------------------------------------------------- in a real server, both modes
+
+
+async def post_run(jp_fetch: Fetch, body: bytes, on_chunk: Callable[[bytes], None] | None = None) -> Any:
+    headers = {"Accept": "text/event-stream"}
+    return await asyncio.wait_for(
+        jp_fetch("mcop", "ag-ui", method="POST", body=body, headers=headers, streaming_callback=on_chunk),
+        90,  # a kernel still starting, then the answer
+    )
+
+
+@pytest.mark.parametrize("sessions_in", SESSIONS_IN)
+async def test_a_run_in_the_server_tells_the_answer_and_a_follow_up_uses_the_conversation(
+    jp_fetch: Fetch,
+) -> None:
+    response = await post_run(jp_fetch, run_body("Describe the supplier table"))
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    first = parsed([response.body.decode()])
+    assert first[0]["type"] == "RUN_STARTED" and first[-1]["type"] == "RUN_FINISHED"
+    start = next(e for e in first if e["type"] == "TOOL_CALL_START")
+    args = next(e for e in first if e["type"] == "TOOL_CALL_ARGS")
+    result = next(e for e in first if e["type"] == "TOOL_CALL_RESULT")
+    said = "".join(e["delta"] for e in first if e["type"] == "TEXT_MESSAGE_CONTENT")
+    assert "dimv_bs_supplier" in said
+    call = {"id": start["toolCallId"], "type": "function"}
+    call["function"] = {"name": start["toolCallName"], "arguments": args["delta"]}
+    earlier: list[dict[str, Any]] = [
+        {"id": "m1", "role": "user", "content": "Describe the supplier table"},
+        {"id": "m2", "role": "assistant", "content": "", "toolCalls": [call]},
+        {"id": "m3", "role": "tool", "content": result["content"], "toolCallId": start["toolCallId"]},
+        {"id": "m4", "role": "assistant", "content": said},
+    ]
+    follow_up = parsed([(await post_run(jp_fetch, run_body("who owns it?", *earlier))).body.decode()])
+    text = "".join(e["delta"] for e in follow_up if e["type"] == "TEXT_MESSAGE_CONTENT")
+    assert "Anna Lindqvist" in text and "dimv_bs_supplier" in text
+
+
+@pytest.mark.parametrize("sessions_in", SESSIONS_IN)
+@pytest.mark.parametrize("server_model", ["synthetic:300:10"])
+@pytest.mark.parametrize("server_settings", [{"max_running_answers": 1}])
+async def test_a_run_waits_behind_a_websocket_answer_for_the_one_answer_slot(
+    jp_fetch: Fetch, mcop_ws: Connect
+) -> None:
+    ws = await mcop_ws("busy", params={"protocol": "2"})
+    await ws.write_message(json.dumps({"content": "go"}))
+    while (await receive(ws, timeout=90))["type"] != "agent_partial":
+        pass  # the WebSocket's answer holds the slot
+    chunks: list[bytes] = []
+    run_ = asyncio.ensure_future(post_run(jp_fetch, run_body("go"), chunks.append))
+    answered = await until_final(ws, timeout=30)
+    events = parsed([b"".join(chunks).decode()])
+    assert answered[-1]["type"] == "agent"
+    assert events[:2] == [
+        {"type": "RUN_STARTED", "threadId": "t1", "runId": "r1"},
+        {"type": "CUSTOM", "name": "mcop.queued", "value": {"position": 1, "running": 1}},
+    ]
+    await run_
+    events = parsed([b"".join(chunks).decode()])
+    assert events[-1]["type"] == "RUN_FINISHED"
+    text = "".join(e["delta"] for e in events if e["type"] == "TEXT_MESSAGE_CONTENT")
+    assert text.count("token") == 300

@@ -68,6 +68,7 @@ async def test_a_last_seq_too_long_for_a_number_is_refused_with_400(mcop_ws: Con
         assert refused.value.code == 400
 
 
+@pytest.mark.parametrize("sessions_in", SESSIONS_IN)
 async def test_an_ag_ui_tool_result_for_an_unknown_call_is_refused_with_400(jp_fetch: Fetch) -> None:
     body = ag_ui_run(
         {"id": "m1", "role": "user", "content": OWNER_QUESTION},
@@ -77,6 +78,7 @@ async def test_an_ag_ui_tool_result_for_an_unknown_call_is_refused_with_400(jp_f
     assert code == 400 and "no-such-call" in message and "not found" in message
 
 
+@pytest.mark.parametrize("sessions_in", SESSIONS_IN)
 @pytest.mark.parametrize("server_settings", [{"max_question_chars": 1000}])
 async def test_an_ag_ui_question_over_the_limit_is_refused(jp_fetch: Fetch) -> None:
     body = ag_ui_run({"id": "m1", "role": "user", "content": "x" * 200_000})
@@ -90,6 +92,7 @@ async def test_an_ag_ui_question_over_the_limit_is_refused(jp_fetch: Fetch) -> N
     assert code == 413 and "at most 1,048,576 bytes" in message
 
 
+@pytest.mark.parametrize("sessions_in", SESSIONS_IN)
 @pytest.mark.parametrize("server_model", ["synthetic:200:10"])
 @pytest.mark.parametrize("server_settings", [{"max_ag_ui_runs": 1}])
 async def test_ag_ui_runs_beyond_the_limit_are_refused_with_429(jp_fetch: Fetch) -> None:
@@ -98,7 +101,7 @@ async def test_ag_ui_runs_beyond_the_limit_are_refused_with_429(jp_fetch: Fetch)
         jp_fetch("mcop", "ag-ui", method="POST", body=ag_ui_run(), streaming_callback=lambda _: started.set())
     )
     try:
-        await asyncio.wait_for(started.wait(), 10)
+        await asyncio.wait_for(started.wait(), 60)  # a kernel that is still starting, too
         code, message = await refusal(jp_fetch, "mcop", "ag-ui", method="POST", body=ag_ui_run())
         assert code == 429 and "1 AG-UI runs are already in progress (the limit is 1)" in message
         assert (await asyncio.wait_for(first, 20)).code == 200

@@ -1,5 +1,6 @@
 """`{base_url}mcop/mcp` in a real Jupyter server, spoken to by the MCP SDK's own streamable-HTTP client:
-the same tools as `mcop mcp`, behind Jupyter's token, its Authorizer and its origin rules."""
+the same tools as `mcop mcp`, behind Jupyter's token, its Authorizer and its origin rules. Every test
+runs in both modes: the tools over the server's catalog, and over the catalog in the user's kernel."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from jupyter_server.base.handlers import JupyterHandler
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
+from ws_client import both_modes as jp_server_config
+from ws_client import sessions_in
 
 from mcop_kernel.tools import TOOLS
 
+__all__ = ["jp_server_config", "sessions_in"]  # every test here runs in both modes
 Open = Callable[..., Any]
 ACCEPT = {"Accept": "application/json, text/event-stream"}
 INITIALIZE = {

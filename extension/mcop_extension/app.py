@@ -23,15 +23,11 @@ from mcop_kernel.registry import SessionRegistry
 from mcop_kernel.secrets import redact, redact_logs
 from mcop_kernel.store import SessionStore, SQLiteStore, StoreError, default_store_path, open_store
 
+from .ag_ui_handler import AGUIHandler
 from .assets import MERMAID, mermaid_dirs
-from .handlers import (
-    SHARED_SECRET_PROVIDERS,
-    AGUIHandler,
-    InfoHandler,
-    TranscriptHandler,
-    WebSocketHandler,
-)
-from .kernels import KERNEL_NAME, KernelPool
+from .handlers import SHARED_SECRET_PROVIDERS, InfoHandler, TranscriptHandler, WebSocketHandler
+from .kernel_pool import KernelPool
+from .kernels import KERNEL_NAME
 from .mcp_handler import MCPHandler
 from .relay import Relay
 

@@ -18,13 +18,13 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web, websocket
 
-from mcop_kernel.ag_ui import RunInputError, RunRefused, ag_ui_events
 from mcop_kernel.connection import StreamConnection
 from mcop_kernel.registry import valid_session_id
 from mcop_kernel.secrets import redact
 
 if TYPE_CHECKING:
     from .app import ExplorerService
+    from .kernels import KernelHost
     from .relay import Relay
 
 V2_SUBPROTOCOL = "mcop.v2"
@@ -63,6 +63,18 @@ class _ExplorerHandler(ExtensionHandlerMixin, JupyterHandler):
         """What Tornado writes about a refused request: the URI with its token and every other
         secret-like parameter masked (Tornado's own writes `?token=` as it came)."""
         return f"{self.request.method} {redact(self.request.uri or '')} ({self.request.remote_ip})"
+
+    async def kernel_for(self, session_id: str) -> KernelHost:
+        """The kernel hosting the user's `session_id` (sessions in kernels), ready; else 503."""
+        assert self.service.kernels is not None
+        try:
+            host = await self.service.kernels.host_for(self.user_key, session_id)
+            problem = await host.ready
+        except Exception as exc:
+            problem = redact(str(exc) or type(exc).__name__)
+        if problem is not None:
+            raise web.HTTPError(503, f"MCOP Explorer's kernel is not ready: {problem}")
+        return host
 
     def check_session_id(self, session_id: str) -> None:
         if not valid_session_id(session_id):
@@ -206,48 +218,6 @@ class InfoHandler(_ExplorerHandler, APIHandler):
     @allowed_to("read")
     def get(self) -> None:
         self.finish(json.dumps(self.service.info()))
-
-
-class AGUIHandler(_ExplorerHandler, APIHandler):
-    """`POST {base_url}mcop/ag-ui`: one AG-UI run (the body is its run input), answered with the
-    AG-UI event stream as server-sent events."""
-
-    @web.authenticated
-    @allowed_to("execute")
-    async def post(self) -> None:
-        if self.service.kernels is not None:
-            raise web.HTTPError(501, "AG-UI runs only with MCOPExtension.sessions_in = 'server'.")
-        if self.service.sessions is None:
-            raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
-        if len(self.request.body) > self.service.max_ag_ui_body:
-            limit = self.service.max_ag_ui_body
-            raise web.HTTPError(413, f"An AG-UI run input may be at most {limit:,} bytes.")
-        try:
-            with self.service.ag_ui_runs.slot(self.user_key):
-                await self._stream()
-        except RunRefused as exc:
-            raise web.HTTPError(429, str(exc)) from None
-
-    async def _stream(self) -> None:
-        assert self.service.sessions is not None
-        events = ag_ui_events(
-            self.service.sessions.config, self.request.body, self.request.headers.get("Accept")
-        )
-        try:
-            first = await anext(events)
-        except RunInputError as exc:
-            raise web.HTTPError(400, str(exc)) from None
-        self.set_header("Content-Type", "text/event-stream")
-        self.set_header("Cache-Control", "no-cache")
-        self.write(first)
-        await self.flush()
-        try:
-            async for chunk in events:
-                self.write(chunk)
-                await self.flush()
-        finally:
-            await events.aclose()  # a client gone mid-run gives its answer slot back at once
-        self.finish()
 
 
 class TranscriptHandler(_ExplorerHandler, APIHandler):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import queue
 import uuid
@@ -14,6 +13,8 @@ from typing import Any
 
 from mcop_kernel.kernel.host import TARGET
 
+from .answer_credits import AnswerCredits
+from .kernel_calls import KernelCall, KernelCalls
 from .relay import Relay
 
 log = logging.getLogger(__name__)
@@ -24,15 +25,28 @@ READY_TIMEOUT = 120.0
 GATEWAY_POLL = 0.002
 """Seconds between two looks at a gateway client's iopub queue when it is empty."""
 DIED = "The explorer's kernel stopped; the answer was not finished. Ask again."
+RESTARTED = "The explorer's kernel was restarted; the answer was not finished. Ask again."
+SHUT_DOWN = "The explorer's kernel was shut down; the answer was not finished. Ask again."
+STOPPED = "The server stopped; the answer was not finished."
+KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
+"""Jupyter's event of a kernel restarted, interrupted or shut down through its REST API."""
 
 
 class KernelHost:
     """One MCOP kernel and the clients relayed to it."""
 
-    def __init__(self, kernel_manager: Any, settings: dict[str, Any], kernel_name: str = KERNEL_NAME):
+    def __init__(
+        self,
+        kernel_manager: Any,
+        settings: dict[str, Any],
+        kernel_name: str = KERNEL_NAME,
+        credits: AnswerCredits | None = None,
+    ):
         self.kernel_manager = kernel_manager
         self.settings = settings
         self.kernel_name = kernel_name
+        self.credits = credits or AnswerCredits(int(settings.get("max_running_answers", 16)))
+        """The server's answer slots, which this kernel shares with the server's other kernels."""
         self.kernel_id: str | None = None
         self.client: Any = None
         self.comm_id = ""
@@ -44,6 +58,12 @@ class KernelHost:
         self._reconnecting: asyncio.Future[None] | None = None
         self._held: list[dict[str, Any]] = []
         """Client frames that came while the kernel restarted: sent once it is back."""
+        self.calls = KernelCalls(self.send)
+        """The server's AG-UI runs and MCP calls in progress in this kernel."""
+        self._kernel_session: str | None = None
+        """The kernel process's own session id (in every message it publishes): a new one is a restart."""
+        self._stopping = False
+        self._events: Any = None
 
     async def start(self) -> None:
         """Start the kernel, open the host comm with the settings, and wait until it is ready."""
@@ -52,6 +72,9 @@ class KernelHost:
         if hasattr(kernel, "add_restart_callback"):
             kernel.add_restart_callback(self._on_restart, "restart")
             kernel.add_restart_callback(self._on_dead, "dead")
+        if (events := getattr(kernel, "event_logger", None)) is not None and self._events is None:
+            self._events = events
+            events.add_listener(schema_id=KERNEL_ACTIONS, listener=self._on_action)
         await self._connect()
 
     async def _connect(self) -> None:
@@ -73,8 +96,20 @@ class KernelHost:
             if data.get("op") in ("frame", "close"):
                 self._held.append(data)
             return
+        self._send_now(data)
+
+    def _send_now(self, data: dict[str, Any]) -> None:
+        if self.client is None:
+            return
         content = {"comm_id": self.comm_id, "data": data}
         self.client.shell_channel.send(_on_shell(self.client.session.msg("comm_msg", content)))
+
+    def call(self, op: str, **data: Any) -> KernelCall:
+        """Start a request (an AG-UI run, an MCP call); see `KernelCall` for its replies."""
+        call = self.calls.start(op, **data)
+        if self.client is None or self._restarting:
+            self.calls.stopped("The explorer's kernel is restarting; try again in a moment.")
+        return call
 
     def relay(self, send: Callable[[str], Any], on_close: Callable[[int, str], None]) -> Relay:
         relay = Relay(self, uuid.uuid4().hex, send, on_close)
@@ -101,8 +136,15 @@ class KernelHost:
             except Exception:  # the channel closed (a restart replaces the client)
                 log.debug("MCOP kernel iopub ended", exc_info=True)
                 return
-            if msg["header"]["msg_type"] != "comm_msg" or msg["content"].get("comm_id") != self.comm_id:
+            header = msg["header"]
+            if self._kernel_session is not None and header.get("session") != self._kernel_session:
+                if not self._restarting and header["msg_type"] == "status":  # restarted under us
+                    self._restarted(RESTARTED)
                 continue
+            if header["msg_type"] != "comm_msg" or msg["content"].get("comm_id") != self.comm_id:
+                continue
+            if "ready" in msg["content"]["data"]:
+                self._kernel_session = header.get("session")
             self._dispatch(msg["content"]["data"])
 
     def _dispatch(self, data: dict[str, Any]) -> None:
@@ -119,7 +161,14 @@ class KernelHost:
         elif "ended" in data:
             if (relay := self.relays.get(data["ended"])) is not None:
                 relay.ended()
+        elif "reply" in data:
+            self.calls.reply(*data["reply"])
+        elif "slots" in data:
+            slots = data["slots"]
+            self.credits.report(self, int(slots["running"]), int(slots["waiting"]), int(slots["n"]))
         elif "ready" in data:
+            if data["ready"]:  # its slots are lent before any client is relayed to it
+                self.credits.join(self, self._send_now)
             if not self.ready.done():
                 self.ready.set_result(None if data["ready"] else str(data.get("problem")))
         elif "stopped" in data and self._stopped is not None and not self._stopped.done():
@@ -130,27 +179,51 @@ class KernelHost:
     def _on_restart(self) -> None:
         """The kernel manager restarted a dead kernel: the answers that ran there end with an error,
         and every client follows its session again in the new kernel (its history is in the store)."""
+        self._restarted(DIED)
+
+    def _restarted(self, message: str, *, new_kernel: bool = False) -> None:
+        """The kernel restarted (or, `new_kernel`, was shut down and is replaced): what ran there ends
+        with `message`; the clients follow their sessions again once the comm is open again."""
+        if self._restarting or self._stopping:
+            return
         self._restarting = True
+        self.credits.leave(self)
         for relay in list(self.relays.values()):
-            relay.kernel_died(DIED)
-        self._reconnecting = asyncio.ensure_future(self._reconnect())
+            relay.kernel_died(message)
+        self.calls.stopped(message)
+        self._reconnecting = asyncio.ensure_future(self._reconnect(new_kernel))
+
+    async def _on_action(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+        """Jupyter restarted or shut down this kernel at someone's request (JupyterLab's Restart
+        Kernel, the kernels REST API)."""
+        if data.get("kernel_id") != self.kernel_id or data.get("status") != "success":
+            return
+        if data.get("action") == "restart":
+            self._restarted(RESTARTED)
+        elif data.get("action") == "shutdown":
+            self._restarted(SHUT_DOWN, new_kernel=True)
 
     def _on_dead(self) -> None:
         self._restarting = True
+        self.credits.leave(self)
+        self.calls.stopped(DIED)
         for relay in list(self.relays.values()):
             relay.kernel_died(DIED)
             relay.closed(1011, "The explorer's kernel could not be restarted.")
 
-    async def _reconnect(self) -> None:
+    async def _reconnect(self, new_kernel: bool = False) -> None:
         old = self.client
         if self._reader is not None:
             self._reader.cancel()
         with contextlib.suppress(Exception):
             old.stop_channels()
         self.ready = asyncio.get_running_loop().create_future()
-        self.client = None
+        self.client, self._kernel_session = None, None
         try:
-            await self._connect()
+            if new_kernel:
+                await self.start()
+            else:
+                await self._connect()
         except Exception:
             log.exception("MCOP Explorer could not reconnect to its restarted kernel")
             return
@@ -165,14 +238,19 @@ class KernelHost:
 
     async def stop(self, grace: float) -> None:
         """End the running answers (their clients are sent the end), then stop the channels."""
+        self._stopping = True
+        self.calls.stopped(STOPPED, tell_kernel=True)
         if self.client is not None and not self._restarting:
             self._stopped = asyncio.get_running_loop().create_future()
             self.send({"op": "shutdown"})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopped, grace)
             await asyncio.sleep(0.05)  # the messages read with "stopped" are written
+        self.credits.leave(self)
         if self._reader is not None:
             self._reader.cancel()
+        if self._events is not None:
+            self._events.remove_listener(schema_id=KERNEL_ACTIONS, listener=self._on_action)
         with contextlib.suppress(Exception):
             self.client.stop_channels()
         if self.kernel_id is not None:  # its sessions are saved and its store closed: no need to wait
@@ -180,46 +258,6 @@ class KernelHost:
                 await asyncio.wait_for(
                     _maybe(self.kernel_manager.shutdown_kernel(self.kernel_id, now=True)), grace
                 )
-
-
-class KernelPool:
-    """The kernels of each user: `per_user` of them, a session always in the same one."""
-
-    def __init__(self, kernel_manager: Any, settings: dict[str, Any], per_user: int, kernel_name: str):
-        self.kernel_manager = kernel_manager
-        self.settings = settings
-        self.per_user = max(1, per_user)
-        self.kernel_name = kernel_name
-        self._users: dict[str, list[asyncio.Task[KernelHost]]] = {}
-
-    def prestart(self, user: str) -> None:
-        """Start `user`'s kernels now, so that their first question waits for none."""
-        if user not in self._users:
-            self._users[user] = [asyncio.ensure_future(self._started()) for _ in range(self.per_user)]
-
-    async def _started(self) -> KernelHost:
-        host = KernelHost(self.kernel_manager, self.settings, self.kernel_name)
-        await host.start()
-        return host
-
-    async def host_for(self, user: str, session_id: str) -> KernelHost:
-        self.prestart(user)
-        kernels = self._users[user]
-        digest = hashlib.blake2b(session_id.encode(), digest_size=4).digest()
-        index = int.from_bytes(digest) % len(kernels)
-        if kernels[index].done() and kernels[index].exception() is not None:  # try again, not forever
-            kernels[index] = asyncio.ensure_future(self._started())
-        return await asyncio.shield(kernels[index])
-
-    def hosts(self) -> list[KernelHost]:
-        return [t.result() for ts in self._users.values() for t in ts if t.done() and not t.exception()]
-
-    async def stop(self, grace: float) -> None:
-        hosts = self.hosts()
-        await asyncio.gather(*(h.stop(grace) for h in hosts), return_exceptions=True)
-        for tasks in self._users.values():
-            for task in tasks:
-                task.cancel()
 
 
 def _on_shell(msg: dict[str, Any]) -> dict[str, Any]:

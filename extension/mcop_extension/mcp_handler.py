@@ -2,7 +2,9 @@
 
 Authenticated and authorized as the other API handlers (a token in the Authorization header, or
 Jupyter's usual means; "read" on the "mcop" resource; Jupyter's host, origin and XSRF rules), then
-handed to the MCP SDK as an ASGI request. The request it hands on carries no credentials.
+handed to the MCP SDK as an ASGI request. The request it hands on carries no credentials. With the
+sessions in MCOP kernels, the catalog is in the user's kernel and so is every tool call; the MCP
+protocol itself is spoken here.
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ from mcop_kernel.catalog.base import Catalog
 from mcop_kernel.mcp_server import build_server, serve_http
 
 from .handlers import _ExplorerHandler, allowed_to
+from .kernel_tools import server_in
 
 _CREDENTIALS = frozenset({b"authorization", b"cookie"})
 _TORNADO_SETS = frozenset({"content-length", "transfer-encoding", "connection"})
 _built: list[tuple[Catalog, Server[Any]]] = []
+MCP_KERNEL = "mcp"
+"""What picks, among a user's kernels, the one whose tools answer MCP clients."""
 
 
 def server_for(catalog: Catalog) -> Server[Any]:
@@ -69,12 +74,13 @@ class MCPHandler(_ExplorerHandler, APIHandler):
             self._closed.set()
 
     async def _forward(self) -> None:
-        if self.service.kernels is not None:
-            raise web.HTTPError(501, "MCP is served only with MCOPExtension.sessions_in = 'server'.")
-        if self.service.sessions is None:
+        if self.service.kernels is not None:  # the catalog is in the user's kernel: the tools run there
+            server = server_in(await self.kernel_for(MCP_KERNEL))
+        elif self.service.sessions is None:
             raise web.HTTPError(503, f"MCOP Explorer is not ready: {self.service.problem}")
+        else:
+            server = server_for(self.service.sessions.config.catalog)
         self._closed = asyncio.Event()
-        server = server_for(self.service.sessions.config.catalog)
         await serve_http(server, self._scope(), self._receive, self._send)
         if not self._finished:
             self.finish(set_content_type=self._content_type)

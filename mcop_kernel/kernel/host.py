@@ -34,6 +34,7 @@ from ..errors import ConfigError
 from ..registry import SessionRegistry
 from ..secrets import redact
 from ..store import SessionStore, SQLiteStore, StoreError, open_store
+from .server_calls import SERVER_CALLS
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,8 @@ class SessionHost:
             del self.clients[cid]
         elif op == "shutdown":
             self._spawn(self._shutdown())
+        elif op in SERVER_CALLS:  # the server's AG-UI runs and MCP calls (server_calls.py)
+            SERVER_CALLS[op](self, data)
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
