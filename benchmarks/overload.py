@@ -3,6 +3,8 @@
 Run with:
     python benchmarks/overload.py                          # 200 clients x 2,000 tokens; limit off, then 16
     python benchmarks/overload.py --clients 30 --limits off,4 --tokens 500
+    git worktree add --detach /tmp/before REV              # an earlier commit, side by side:
+    python benchmarks/overload.py --limits 16 --rounds 3 --trees before=/tmp/before,now=. --probe
 
 For each value of `MCOPExtension.max_running_answers` in `--limits` ("off" is a limit no load
 reaches, i.e. every answer runs at once, as before the limit existed) it starts a Jupyter server with
@@ -11,9 +13,15 @@ tools), opens every v2 WebSocket first, then sends one question on each at once 
 end. A client's answer is *finished* when the final message and its deltas both hold the full text,
 *timeout* or *error* when the server ended it with that error, *waiting* when it was still in line
 (not started) at the run's deadline, and *lost* otherwise (a started answer with no final message, a
-dropped connection, or a text that is not the full answer). Meanwhile a
-thread of its own samples JupyterLab's REST API (`GET /api/status` and `GET /api/contents`, one
-every 50 ms on one keep-alive connection) and reports its latency. Every wait is bounded.
+dropped connection, or a text that is not the full answer); every message is read with the
+protocol's decoder. Meanwhile a process of its own samples JupyterLab's REST API (`GET /api/status`
+and `GET /api/contents`, one every 50 ms on one keep-alive connection) and reports its latency (a
+thread of the load client, `--rest-in-client`, would also time the client's own busy loop and GIL).
+
+`--trees NAME=DIR,...` runs each checkout's server in turn (DIR's packages first on PYTHONPATH,
+this venv), alternating which goes first per round, and sums up medians over `--rounds`. `--probe`
+loads `transport_loop_probe.py` into the server: how late its loop ran, the callbacks that held
+it, and its garbage collections, during the load only. Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -21,9 +29,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import http.client
 import json
+import os
 import secrets
+import signal
 import statistics
 import sys
 import tempfile
@@ -31,15 +40,19 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from transport_procs import Child, free_port, stop_all
+from transport_rest import RestSampler, sample_blocking
 from websockets.asyncio.client import ClientConnection, connect
 
 from mcop_kernel.config import SyntheticStream
+from mcop_kernel.protocol_messages import AgentMessage, ErrorMessage, PartialMessage, QueuedMessage, decode
 
 OFF = 100_000
 """The limit "off" stands for: more answers than any run asks for."""
 REST_PATHS = ("/api/status", "/api/contents")
+HERE = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -58,14 +71,21 @@ class Outcome:
 @dataclass
 class Run:
     limit: str
+    tree: str = "this"
     outcomes: list[Outcome] = field(default_factory=list)
     rest: list[float] = field(default_factory=list)
-    rest_failures: int = 0
+    """Milliseconds of each REST call, from a process of its own."""
+    rest_in_client: list[float] = field(default_factory=list)
+    """The same calls timed from a thread of the load client (`--rest-in-client`)."""
+    probe: dict[str, Any] | None = None
     wall: float = 0.0
 
 
-def _server(opts: argparse.Namespace, limit: int, workdir: Path) -> tuple[Child, int, str]:
+def _server(
+    opts: argparse.Namespace, limit: int, workdir: Path, tree: str, src: str
+) -> tuple[Child, int, str]:
     port, token = free_port(), secrets.token_hex(16)
+    name = f"{tree}-{limit}-{secrets.token_hex(2)}"
     argv = [
         *(sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1"),
         *(f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.open_browser=False"),
@@ -75,38 +95,28 @@ def _server(opts: argparse.Namespace, limit: int, workdir: Path) -> tuple[Child,
             f"--ServerApp.root_dir={workdir}",
         ),
         "--ServerApp.jpserver_extensions=mcop_extension=True",
+        *(["--ServerApp.jpserver_extensions=transport_loop_probe=True"] if opts.probe else []),
         f"--MCOPExtension.model=synthetic:{opts.tokens}:{opts.delay_ms:g}",
-        f"--MCOPExtension.store_path={workdir / f'sessions-{limit}.sqlite'}",
+        f"--MCOPExtension.store_path={workdir / f'sessions-{name}.sqlite'}",
         f"--MCOPExtension.max_running_answers={limit}",
         f"--MCOPExtension.answer_timeout={opts.answer_timeout:g}",
     ]
+    if opts.kernels:
+        argv += ["--MCOPExtension.sessions_in=kernel", f"--MCOPExtension.kernels_per_user={opts.kernels}"]
     env = {"JUPYTER_RUNTIME_DIR": str(workdir / "runtime"), "JUPYTER_DATA_DIR": str(workdir / "data")}
-    return Child(f"jupyter-{limit}", argv, workdir / f"server-{limit}.log", env), port, token
+    paths = [str(HERE)] if opts.probe else []
+    if src:  # another checkout's packages first (its kernels inherit the path too)
+        paths = [src, str(Path(src) / "extension"), *paths]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join([*paths, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    if opts.probe:
+        env["MCOP_LOOP_PROBE"] = str(workdir / f"probe-{name}.json")
+    return Child(f"jupyter-{name}", argv, workdir / f"server-{name}.log", env), port, token
 
 
-def sample_rest(port: int, token: str, stop: threading.Event, run: Run, interval: float = 0.05) -> None:
-    """In a thread: GET the REST paths in turn until `stop`, recording each latency in seconds."""
-    headers = {"Authorization": f"token {token}"}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    n = 0
-    while not stop.is_set() and n < 20_000:
-        path = REST_PATHS[n % len(REST_PATHS)]
-        n += 1
-        started = time.perf_counter()
-        try:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            ok = response.status == 200
-        except (OSError, http.client.HTTPException):
-            ok = False
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        elapsed = time.perf_counter() - started
-        run.rest.append(elapsed)
-        run.rest_failures += not ok
-        stop.wait(max(0.0, interval - elapsed))
-    conn.close()
+def sample_rest(port: int, token: str, stop: threading.Event, run: Run) -> None:
+    """In a thread of the load client (`--rest-in-client`): what the old figure measured."""
+    run.rest_in_client = sample_blocking(port, token, REST_PATHS, stop.is_set)
 
 
 async def _open(url: str, token: str) -> ClientConnection:
@@ -125,26 +135,25 @@ async def _open(url: str, token: str) -> ClientConnection:
 async def _read(ws: ClientConnection, expected: str, asked: float, outcome: Outcome) -> None:
     deltas: list[str] = []
     async for raw in ws:
-        message = json.loads(raw)
-        kind = message.get("type")
-        if kind == "queued" and outcome.queued is None:
-            outcome.queued = int(message["position"])
-        elif kind == "agent_partial":
+        message = decode(raw)
+        if isinstance(message, QueuedMessage) and outcome.queued is None:
+            outcome.queued = message.position
+        elif isinstance(message, PartialMessage):
             if outcome.first_token is None:
                 outcome.first_token = time.perf_counter() - asked
-            deltas.append(message["delta"])
-        elif kind in ("agent", "error"):
+            deltas.append(message.delta or "")
+        elif isinstance(message, AgentMessage | ErrorMessage):
             outcome.total = time.perf_counter() - asked
             text = "".join(deltas)
-            if kind == "error":
-                code = str(message.get("code"))
+            if isinstance(message, ErrorMessage):
+                code = str(message.code)
                 consistent = expected.startswith(text)
                 outcome.kind = "timeout" if code == "timeout" and consistent else "error"
                 outcome.detail = code if consistent else f"{code}, and partials not a prefix of the answer"
-            elif message["content"] == expected and text == expected:
+            elif message.content == expected and text == expected:
                 outcome.kind = "finished"
             else:
-                outcome.detail = f"text of {len(text)} characters, final {len(message['content'])}"
+                outcome.detail = f"text of {len(text)} characters, final {len(message.content)}"
             return
     outcome.detail = f"connection closed ({ws.close_code})"
 
@@ -182,29 +191,54 @@ async def load(port: int, token: str, opts: argparse.Namespace, name: str) -> li
     return outcomes
 
 
-async def measure(opts: argparse.Namespace, limit_name: str, workdir: Path) -> Run:
+async def measure(opts: argparse.Namespace, limit_name: str, tree: str, src: str, workdir: Path) -> Run:
     limit = OFF if limit_name == "off" else int(limit_name)
-    run = Run(limit_name)
-    child, port, token = _server(opts, limit, workdir)
+    run = Run(limit_name, tree)
+    child, port, token = _server(opts, limit, workdir, tree, src)
     try:
         await child.wait_listening(port, timeout=120)
+        print(f"server {child.name}: pid {child.pid}, port {port}", file=sys.stderr, flush=True)
         await child.wait_idle(timeout=30)
-        warm = await load_one(port, token, opts)
-        if warm.kind != "finished":
-            raise RuntimeError(f"the warm-up answer failed: {warm.detail}\n{child.log_tail()}")
+        for _ in range(max(1, opts.kernels)):
+            warm = await load_one(port, token, opts)
+            if warm.kind != "finished":
+                raise RuntimeError(f"the warm-up answer failed: {warm.detail}\n{child.log_tail()}")
+        await child.wait_idle(timeout=10)
         stop = threading.Event()
         sampler = threading.Thread(target=sample_rest, args=(port, token, stop, run), daemon=True)
+        rest = RestSampler(port, token, REST_PATHS)
+        if opts.probe:
+            os.kill(child.pid, signal.SIGUSR1)  # the probe's figures start here
         started = time.perf_counter()
-        sampler.start()
+        rest.start()
+        if opts.rest_in_client:
+            sampler.start()
         try:
             run.outcomes = await load(port, token, opts, f"load-{limit_name}")
         finally:
             run.wall = time.perf_counter() - started
             stop.set()
-            sampler.join(15)
+            run.rest = rest.stop()
+            if opts.rest_in_client:
+                sampler.join(15)
+        if opts.probe:
+            run.probe = await _probe(child, workdir)
     finally:
         child.stop()
     return run
+
+
+async def _probe(child: Child, workdir: Path) -> dict[str, Any] | None:
+    """The server's loop probe figures for the load just run."""
+    path = Path(child.env["MCOP_LOOP_PROBE"])
+    path.unlink(missing_ok=True)
+    os.kill(child.pid, signal.SIGUSR2)
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        with contextlib.suppress(OSError, ValueError):
+            data: dict[str, Any] = json.loads(path.read_text())
+            return data
+    return None
 
 
 async def load_one(port: int, token: str, opts: argparse.Namespace) -> Outcome:
@@ -219,46 +253,113 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
+def _row(run: Run) -> str:
+    kinds = ("finished", "timeout", "error", "lost", "waiting")
+    count = {k: sum(o.kind == k for o in run.outcomes) for k in kinds}
+    totals = [o.total for o in run.outcomes if o.total is not None]
+    queued = sum(o.queued is not None for o in run.outcomes)
+    ms = run.rest
+    cells = [
+        run.limit,
+        run.tree,
+        *(str(count[k]) for k in kinds),
+        f"{percentile(totals, 50):.1f} s / {percentile(totals, 99):.1f} s",
+        str(queued),
+        f"{percentile(ms, 50):.1f} ms",
+        f"{percentile(ms, 99):.1f} ms",
+        f"{max(ms, default=0):.0f} ms",
+    ]
+    if run.rest_in_client:
+        cells.append(f"{percentile(run.rest_in_client, 99):.1f} ms")
+    if run.probe is not None:
+        lag = run.probe["lag_ms"]
+        cells.append(f"{lag['p50']:.1f} / {lag['p99']:.1f} / {lag['max']:.0f} ms")
+    cells.append(f"{run.wall:.0f} s")
+    return "| " + " | ".join(cells) + " |"
+
+
 def render(runs: list[Run], opts: argparse.Namespace) -> str:
+    head = [
+        "max_running_answers", "tree", "finished", "timeout", "error", "lost", "waiting",
+        "answer p50 / p99", "queued", "REST p50", "REST p99", "REST max",
+    ]  # fmt: skip
+    if opts.rest_in_client:
+        head.append("REST p99 timed in the client")
+    if opts.probe:
+        head.append("loop lag p50 / p99 / max")
+    head.append("wall")
     lines = [
         f"{opts.clients} clients x {opts.tokens:,} tokens"
         + (f" at {1000 / opts.delay_ms:g} tokens/s" if opts.delay_ms else " as fast as possible")
-        + f", answer_timeout {opts.answer_timeout:g} s",
-        "| max_running_answers | finished | timeout | error | lost | waiting | answer p50 / p99 | queued "
-        "| REST p50 | REST p99 | REST max | wall |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        + f", answer_timeout {opts.answer_timeout:g} s"
+        + (f", sessions in {opts.kernels} kernel(s)" if opts.kernels else ", sessions in the server"),
+        "| " + " | ".join(head) + " |",
+        "| --- | --- |" + " ---: |" * (len(head) - 2),
+        *(_row(run) for run in runs),
     ]
-    for run in runs:
-        kinds = ("finished", "timeout", "error", "lost", "waiting")
-        count = {k: sum(o.kind == k for o in run.outcomes) for k in kinds}
-        totals = [o.total for o in run.outcomes if o.total is not None]
-        queued = sum(o.queued is not None for o in run.outcomes)
-        ms = [1000 * r for r in run.rest]
-        fails = f" ({run.rest_failures} failed)" if run.rest_failures else ""
-        lines.append(
-            f"| {run.limit} | {count['finished']} | {count['timeout']} | {count['error']} | {count['lost']} "
-            f"| {count['waiting']} "
-            f"| {percentile(totals, 50):.1f} s / {percentile(totals, 99):.1f} s | {queued} "
-            f"| {percentile(ms, 50):.1f} ms | {percentile(ms, 99):.1f} ms "
-            f"| {max(ms, default=0):.0f} ms{fails} "
-            f"| {run.wall:.0f} s |"
-        )
     for run in runs:
         odd = sorted({o.detail for o in run.outcomes if o.kind in ("error", "lost")})
         if odd:
-            lines.append(f"limit {run.limit}, errors and losses: {'; '.join(odd[:5])}")
-        if run.rest:
-            mean = statistics.mean(run.rest) * 1000
-            lines.append(f"limit {run.limit}: {len(run.rest)} REST samples, mean {mean:.1f} ms")
+            lines.append(f"limit {run.limit} ({run.tree}), errors and losses: {'; '.join(odd[:5])}")
+    return "\n".join(lines)
+
+
+def summary(runs: list[Run]) -> str:
+    """Per limit and tree, the median over rounds of REST p50 / p99 (and their range), and the
+    ratio of each tree's median p99 to the first tree's."""
+    lines = []
+    groups: dict[tuple[str, str], list[Run]] = {}
+    for run in runs:
+        groups.setdefault((run.limit, run.tree), []).append(run)
+    first: dict[str, float] = {}
+    for (limit, tree), group in groups.items():
+        p99s = [percentile(r.rest, 99) for r in group]
+        p50s = [percentile(r.rest, 50) for r in group]
+        done = [sum(o.kind == "finished" for o in r.outcomes) for r in group]
+        p99 = statistics.median(p99s)
+        base = first.setdefault(limit, p99)
+        spread = f"{min(p99s):.1f}-{max(p99s):.1f}"
+        lines.append(
+            f"limit {limit}, {tree}: {len(group)} round(s), finished {min(done)}-{max(done)}; REST p50 "
+            f"median {statistics.median(p50s):.1f} ms; p99 median {p99:.1f} ms (range {spread})"
+            + ("" if p99 == base or not base > 0 else f", {p99 / base:.2f}x the first tree's")
+        )
+        probes = [r.probe for r in group if r.probe]
+        if probes:
+            lag = statistics.median(p["lag_ms"]["p99"] for p in probes)
+            gc2 = max((p["gc"].get("2", {}).get("max_ms", 0) for p in probes), default=0)
+            objects = probes[-1].get("tracked_objects", {})
+            gcs = probes[-1]["gc"]
+            collections = ", ".join(
+                f"gen{g} {v['n']} (max {v['max_ms']:.0f} ms)" for g, v in sorted(gcs.items())
+            )
+            lines.append(
+                f"  loop lag p99 median {lag:.1f} ms; longest full collection {gc2:.0f} ms; collections "
+                f"{collections}; objects the collector tracks: {objects.get('at_start', 0):,} as the "
+                f"load began, {objects.get('now', 0):,} after"
+            )
+            for slow in probes[-1]["slow"][:6]:
+                lines.append(
+                    f"  held the loop >5 ms: {slow['n']} x {slow['callback']} "
+                    f"({slow['total_ms']:.0f} ms, {slow.get('cpu_ms', 0):.0f} ms of it on a CPU)"
+                )
     return "\n".join(lines)
 
 
 async def main_async(opts: argparse.Namespace) -> list[Run]:
     runs = []
+    trees = (
+        [t.partition("=") for t in opts.trees.split(",") if t.strip()] if opts.trees else [("this", "", "")]
+    )
     with tempfile.TemporaryDirectory(prefix="mcop-overload-") as tmp:
         for limit in [x.strip() for x in opts.limits.split(",") if x.strip()]:
-            runs.append(await measure(opts, limit, Path(tmp)))
-            print(render(runs[-1:], opts), flush=True)
+            for round_ in range(opts.rounds):
+                order = (
+                    trees[round_ % len(trees) :] + trees[: round_ % len(trees)]
+                )  # alternate who goes first
+                for name, _, src in order:
+                    runs.append(await measure(opts, limit, name, src, Path(tmp)))
+                    print(render(runs[-1:], opts), flush=True)
     return runs
 
 
@@ -270,12 +371,26 @@ def main() -> None:
     args.add_argument("--limits", default="off,16", help='values of max_running_answers; "off": no limit')
     args.add_argument("--answer-timeout", type=float, default=30.0)
     args.add_argument("--load-deadline", type=float, default=600.0, help="seconds a load may take in all")
+    args.add_argument("--rounds", type=int, default=1, help="runs of each limit (and tree), alternated")
+    args.add_argument(
+        "--kernels", type=int, default=0, help="sessions in this many MCOP kernels (0: in the server)"
+    )
+    args.add_argument(
+        "--trees",
+        default="",
+        help="NAME=DIR,...: run the servers of other checkouts too (DIR's packages first on the path)",
+    )
+    args.add_argument("--probe", action="store_true", help="load transport_loop_probe.py into the server")
+    args.add_argument(
+        "--rest-in-client", action="store_true", help="also time REST from a thread of the load client"
+    )
     opts = args.parse_args()
     try:
         runs = asyncio.run(main_async(opts))
     finally:
         stop_all()
     print("\n" + render(runs, opts))
+    print(summary(runs))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Run with:
     python benchmarks/transport.py                    # scenarios a, b and c, every server (minutes)
     python benchmarks/transport.py --quick            # small sizes, a smoke run (seconds)
     python benchmarks/transport.py --scenario a --servers extension,in-process --rounds 10
+    python benchmarks/transport.py --servers kernel --scenario b --trees before=/tmp/before  # + kernel@before
 
 Servers, each in its own process on 127.0.0.1 and a free port, its CPU read from /proc:
   extension   the MCOP Jupyter server extension in a real `jupyter_server`, protocol v2
@@ -20,7 +21,11 @@ Scenarios: (a) 1 client x 2,000 tokens as fast as possible, repeated `--rounds` 
 clients x 500 tokens; (c) 200 clients x 200 tokens at 50 tokens/s (20 ms per token).
 
 The load client (this process) opens every connection, then all clients ask `{"content": "go"}` at
-once and read until the `agent` message; see transport_client.py for what it measures. Rounds
+once and read until the `agent` message; see transport_client.py for what it measures. A Jupyter
+server's REST latency meanwhile is timed by a process of its own (transport_rest.py), as a browser
+would see it; `--rest-in-client` also times it from the load client's loop, which is busy reading
+every WebSocket. `--trees NAME=DIR` runs each Jupyter server of another checkout too (as
+`SERVER@NAME`, DIR's packages first on PYTHONPATH) in the same rounds. Rounds
 alternate between the servers so machine noise hits all alike. Every wait is bounded (per-load
 deadlines and `--deadline` overall), and every process started is stopped by its PID on the way
 out, on errors and on Ctrl-C. A server that fails is reported and the others go on.
@@ -36,6 +41,7 @@ import json
 import os
 import secrets
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -48,7 +54,7 @@ from types import FrameType
 from transport_client import Answer, describe, run_load
 from transport_procs import Child, ChildFailed, free_port, stop_all
 from transport_report import ServerResult, render
-from transport_rest import percentile, poll
+from transport_rest import RestSampler, percentile, poll
 
 from mcop_kernel.config import SyntheticStream
 
@@ -107,12 +113,24 @@ class Server:
     headers: dict[str, str]
     rest: str | None = None
     """A JupyterLab REST endpoint of this server, timed during the load (Jupyter servers only)."""
+    port: int = 0
+    token: str = ""
+
+
+TREES: dict[str, str] = {}
+"""`--trees`: a name for each other checkout whose Jupyter servers run too, as `SERVER@NAME`."""
+
+
+def kind(name: str) -> str:
+    """The server a name stands for: `kernel@before` is the `kernel` server of the checkout `before`."""
+    return name.partition("@")[0]
 
 
 def launch(name: str, sc: Scenario, workdir: Path) -> tuple[Server, int]:
     port = free_port()
     log = workdir / f"{name}.log"
-    if name in JUPYTER:
+    base, _, tree = name.partition("@")
+    if base in JUPYTER:
         token = secrets.token_hex(16)
         store = workdir / "s.sqlite"
         argv = [
@@ -124,16 +142,22 @@ def launch(name: str, sc: Scenario, workdir: Path) -> tuple[Server, int]:
             f"--MCOPExtension.model=synthetic:{sc.tokens}:{sc.delay_ms:g}",
             f"--MCOPExtension.store_path={store}",
         ]
-        if JUPYTER[name]:
-            kernels = f"--MCOPExtension.kernels_per_user={JUPYTER[name]}"
+        if JUPYTER[base]:
+            kernels = f"--MCOPExtension.kernels_per_user={JUPYTER[base]}"
             argv += ["--MCOPExtension.sessions_in=kernel", kernels]
         env = {"JUPYTER_RUNTIME_DIR": str(workdir / "runtime")}
+        if tree:  # the other checkout's packages first (its kernels inherit the path)
+            src = TREES[tree]
+            paths = [src, str(Path(src) / "extension"), os.environ.get("PYTHONPATH", "")]
+            env["PYTHONPATH"] = os.pathsep.join(paths).rstrip(os.pathsep)
         child = Child(name, argv, log, env)
         return Server(
             child,
             lambda run, i: f"ws://127.0.0.1:{port}/mcop/ws/bench-{run}-{i}?protocol=2",
             {"Authorization": f"token {token}"},
             f"http://127.0.0.1:{port}/api/contents",
+            port,
+            token,
         ), port
     argv = [sys.executable, str(HERE / "transport_servers.py"), name, "--port", str(port)]
     argv += ["--tokens", str(sc.tokens), "--delay-ms", f"{sc.delay_ms:g}"]
@@ -144,15 +168,16 @@ def launch(name: str, sc: Scenario, workdir: Path) -> tuple[Server, int]:
 async def start(name: str, sc: Scenario, workdir: Path, expected: str) -> Server:
     """A started, listening, settled (its startup work done) and warmed-up server; raises
     ChildFailed (the process stopped) if not."""
-    if name in JUPYTER and importlib.util.find_spec("mcop_extension") is None:
+    if kind(name) in JUPYTER and importlib.util.find_spec("mcop_extension") is None:
         raise ChildFailed("mcop_extension is not importable (extension/mcop_extension not installed yet)")
     server, port = launch(name, sc, workdir)
+    kernels = JUPYTER.get(kind(name), 0)
     try:
         await server.child.wait_listening(port, timeout=60)
         await server.child.wait_idle(timeout=30)
-        for k in range(max(1, JUPYTER.get(name, 0))):  # every kernel answers once (and is there)
+        for k in range(max(1, kernels)):  # every kernel answers once (and is there)
             url = partial(server.url, f"warmup{k}")
-            warm = await run_load(url, server.headers, 2 * JUPYTER.get(name, 0) or 1, expected, 120)
+            warm = await run_load(url, server.headers, 2 * kernels or 1, expected, 120)
             if any(w.error for w in warm):
                 failed = next(w.error for w in warm if w.error)
                 raise ChildFailed(f"warm-up answer failed: {failed}\n{server.child.log_tail()}")
@@ -178,13 +203,15 @@ async def in_process(sc: Scenario, workdir: Path, deadline: float) -> tuple[floa
 
 
 async def run_scenario(
-    sc: Scenario, names: list[str], ends_at: float
+    sc: Scenario, names: list[str], ends_at: float, rest_in_client: bool = False
 ) -> tuple[list[ServerResult], list[str]]:
     """Each server's results, and lines on the Jupyter servers' throughput and REST latency."""
     expected = "".join(SyntheticStream(sc.tokens).words())
     results = {name: ServerResult(name, sc.tokens) for name in names}
     servers: dict[str, Server] = {}
-    rest: dict[str, list[float]] = {}
+    rest: dict[str, list[list[float]]] = {}
+    """Per server, each round's REST latencies (ms), timed from a process of their own."""
+    in_client: dict[str, list[float]] = {}
     rates: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="mcop-transport-") as tmp:
         workdir = Path(tmp)
@@ -220,11 +247,14 @@ async def run_scenario(
                             before = server.child.cpu()
                             url_for = partial(server.url, f"r{round_}")
                             stop = asyncio.Event()
+                            sampler = RestSampler(server.port, server.token, ("/api/contents",))
                             timed = (
                                 asyncio.ensure_future(poll(server.rest, server.headers, stop))
-                                if server.rest
+                                if server.rest and rest_in_client
                                 else None
                             )
+                            if server.rest:
+                                sampler.start()
                             began = time.monotonic()
                             try:
                                 answers = await run_load(
@@ -232,11 +262,14 @@ async def run_scenario(
                                 )
                             finally:
                                 stop.set()
+                                took = sampler.stop()
                             done = sum(a.error is None for a in answers) * sc.tokens
                             rates.setdefault(name, []).append(done / (time.monotonic() - began))
                             cpu = server.child.cpu().since(before)
+                            if server.rest:
+                                rest.setdefault(name, []).append(took)
                             if timed is not None:
-                                rest.setdefault(name, []).extend(await timed)
+                                in_client.setdefault(name, []).extend(await timed)
                     except Exception as exc:  # report it, go on with the others
                         result.failure = str(exc) if isinstance(exc, ChildFailed) else describe(exc)
                         continue
@@ -247,12 +280,28 @@ async def run_scenario(
             for server in servers.values():
                 server.child.stop()
     notes = [
-        f"  {name}: aggregate {max(rates.get(name, [0])):,.0f} tokens/s (best round); REST GET "
-        f"api/contents meanwhile p50 {percentile(took, 0.5):.1f} ms, p99 {percentile(took, 0.99):.1f} ms "
-        f"({len(took)} calls)"
-        for name, took in rest.items()
+        rest_note(name, rounds, max(rates.get(name, [0])), in_client.get(name))
+        for name, rounds in rest.items()
     ]
     return [results[name] for name in names], notes
+
+
+def rest_note(name: str, rounds: list[list[float]], rate: float, in_client: list[float] | None) -> str:
+    """A Jupyter server's throughput and its REST latency over all rounds, with the median and range
+    of the rounds' p99 (the spread is the machine's noise)."""
+    took = [t for r in rounds for t in r]
+    p99s = sorted(percentile(r, 0.99) for r in rounds if r)
+    spread = (
+        f"; p99 per round median {statistics.median(p99s):.1f} ms, {p99s[0]:.1f}-{p99s[-1]:.1f}"
+        if p99s
+        else ""
+    )
+    client = f"; timed inside the load client p99 {percentile(in_client, 0.99):.1f} ms" if in_client else ""
+    return (
+        f"  {name}: aggregate {rate:,.0f} tokens/s (best round); REST GET api/contents meanwhile "
+        f"p50 {percentile(took, 0.5):.1f} ms, p99 {percentile(took, 0.99):.1f} ms ({len(took)} calls"
+        f"{spread}){client}"
+    )
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -261,7 +310,11 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 async def run(opts: argparse.Namespace) -> None:
     names = [n.strip() for n in opts.servers.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(SERVERS))
+    for tree in [t for t in opts.trees.split(",") if t.strip()]:
+        label, _, src = tree.partition("=")
+        TREES[label.strip()] = src.strip()
+        names += [f"{n}@{label.strip()}" for n in list(names) if n in JUPYTER]
+    unknown = sorted({kind(n) for n in names} - set(SERVERS))
     if unknown or not names:
         raise SystemExit(f"unknown --servers {unknown}; choose from {', '.join(SERVERS)}")
     chosen = scenarios(opts.quick, opts.rounds, opts.load_rounds)
@@ -279,7 +332,7 @@ async def run(opts: argparse.Namespace) -> None:
     for key in keys:
         sc = chosen[key]
         started = time.monotonic()
-        results, notes = await run_scenario(sc, names, ends_at)
+        results, notes = await run_scenario(sc, names, ends_at, opts.rest_in_client)
         print(f"\n{sc.title}  [{time.monotonic() - started:.0f} s]")
         print(render(results))
         print("\n".join(notes), flush=True)
@@ -293,6 +346,14 @@ def main() -> None:
     args.add_argument("--rounds", type=int, default=5, help="rounds of scenario a (default 5)")
     args.add_argument("--load-rounds", type=int, default=1, help="rounds of scenarios b and c (default 1)")
     args.add_argument("--deadline", type=float, default=1200, help="seconds for the whole run")
+    args.add_argument(
+        "--trees",
+        default="",
+        help="NAME=DIR,...: the Jupyter servers of other checkouts too, as SERVER@NAME, in the same rounds",
+    )
+    args.add_argument(
+        "--rest-in-client", action="store_true", help="also time REST from the load client's own loop"
+    )
     opts = args.parse_args()
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:

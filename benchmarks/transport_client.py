@@ -1,7 +1,8 @@
 """The load client of benchmarks/transport.py: C WebSocket connections, one question each, measured.
 
 All connections are opened first; then every client sends `{"content": "go"}` at the same moment and
-reads until the `agent` message. Per answer it records the time to the first `agent_partial`, the
+reads until the `agent` message, each message read with the protocol's own decoder
+(`mcop_kernel.protocol_messages.decode`). Per answer it records the time to the first `agent_partial`, the
 total time, the messages received (the `user` echo, partials and the final message) and the payload
 bytes of every frame received, next to the final answer's own text bytes. Compression is not offered
 (`compression=None`), so payload bytes are the bytes on the wire less the frame headers, and no
@@ -19,6 +20,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+
+from mcop_kernel.protocol_messages import AgentMessage, ErrorMessage, PartialMessage, decode
 
 QUESTION = json.dumps({"content": "go"})
 
@@ -56,22 +59,21 @@ async def _ask(ws: ClientConnection, expected: str) -> Answer:
         now = time.perf_counter()
         answer.messages += 1
         answer.wire_bytes += len(raw)
-        message = json.loads(raw)
-        kind = message.get("type")
-        if kind == "agent_partial":
+        message = decode(raw)
+        if isinstance(message, PartialMessage):
             if answer.ttft is None:
                 answer.ttft = now - start
-        elif kind == "agent":
+        elif isinstance(message, AgentMessage):
             answer.total = now - start
-            content = message.get("content") or ""
+            content = message.content
             answer.answer_bytes = len(content.encode())
             if content != expected:
                 answer.error = f"wrong answer: {len(content)} characters, expected {len(expected)}"
             elif answer.ttft is None:
                 answer.error = "no agent_partial before the agent message"
             return answer
-        elif kind == "error":
-            answer.error = f"server error: {str(message.get('content'))[:120]}"
+        elif isinstance(message, ErrorMessage):
+            answer.error = f"server error: {message.content[:120]}"
             return answer
 
 

@@ -47,6 +47,7 @@ class Child:
     def __init__(self, name: str, argv: list[str], log_path: Path, env: dict[str, str] | None = None):
         self.name = name
         self.log_path = log_path
+        self.env = dict(env or {})
         merged = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         with open(log_path, "wb") as log:
             self.popen = subprocess.Popen(
