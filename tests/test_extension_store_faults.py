@@ -135,3 +135,24 @@ async def test_a_store_that_breaks_while_the_server_runs_gives_clear_errors_and_
     assert (await jp_fetch("mcop", "api", "info")).code == 200
     assert (await jp_fetch("api", "status")).code == 200
     assert not [r for r in caplog.records if "Uncaught exception" in r.getMessage()]
+
+
+@pytest.mark.parametrize("mode", SESSIONS_IN)
+async def test_an_answer_that_could_not_be_saved_is_in_the_servers_log(tmp_path: Path, mode: str) -> None:
+    store = tmp_path / "sessions.sqlite"
+    settings = (
+        "--ServerApp.jpserver_extensions=mcop_extension=True",
+        f"--MCOPExtension.sessions_in={mode}",  # in a kernel, the kernel's log: the stderr it inherited
+        f"--MCOPExtension.store_path={store}",
+    )
+    async with ServerProcess.start(tmp_path, *settings) as server:
+        ws = await server.websocket("mcop/ws/saved?protocol=2")
+        try:
+            assert (await ask(ws, OWNER_QUESTION))[-1]["type"] == "agent"
+            break_in_place(store)
+            assert (await ask(ws, "Show me all tables"))[-1]["type"] == "agent"
+            assert "could not be saved" in (await receive(ws))["content"]
+        finally:
+            ws.close()
+    log = (tmp_path / "server.log").read_text()
+    assert "session saved: an answer could not be saved" in log, log[-2000:]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
@@ -32,7 +33,7 @@ from ..config import session_config
 from ..connection import ConnectionSettings, StreamConnection
 from ..errors import ConfigError
 from ..registry import SessionRegistry
-from ..secrets import redact
+from ..secrets import redact, redact_logs
 from ..store import SessionStore, SQLiteStore, StoreError, open_store
 from .server_calls import SERVER_CALLS
 
@@ -133,6 +134,7 @@ class SessionHost:
             return
         self.comm_id, self.parent = content["comm_id"], msg["header"]
         self.settings = content.get("data") or {}
+        log_where_the_server_does()
         self._spawn(self._configure())
 
     def comm_close(self, stream: Any, ident: Any, msg: dict[str, Any]) -> None:
@@ -251,6 +253,28 @@ def _registry(settings: dict[str, Any]) -> SessionRegistry:
     config.max_running_answers = int(settings.get("max_running_answers", config.max_running_answers))
     limit_catalog_threads(config.catalog, int(settings.get("catalog_threads", DEFAULT_THREADS)))
     return SessionRegistry(config)
+
+
+def log_where_the_server_does() -> None:
+    """The warnings and errors of the sessions this kernel hosts (a save that failed, a session the
+    store could not read) go to the stderr the kernel inherited from the Jupyter server that started
+    it, so they are in the server's log, masked as its own are. ipykernel's `sys.stderr` is the
+    notebook's output, which nobody reads for a hosting kernel; its `fileno()`, when it watches the
+    process's own, is the real one."""
+    logger = logging.getLogger("mcop_kernel")
+    if any(getattr(h, "name", None) == TARGET for h in logger.handlers) or sys.__stderr__ is None:
+        return
+    try:
+        fd = sys.stderr.fileno()
+    except (OSError, ValueError):  # not watching: the process's stderr is where it always was
+        fd = sys.__stderr__.fileno()
+    stream = open(fd, "w", buffering=1, closefd=False)  # noqa: SIM115 (the process's, never closed)
+    handler = logging.StreamHandler(stream)
+    handler.name = TARGET
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("[%(levelname)1.1s %(asctime)s MCOPKernel] %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    redact_logs(logger)
 
 
 def install(kernel: _Kernel) -> SessionHost:
