@@ -530,3 +530,79 @@ def test_when_a_table_is_loaded_answers_its_refresh_schedule_and_last_load(tmp_p
     assert "refreshed **" not in origin.splitlines()[0], origin[:300]
     (unknown,) = _answers(_docs_facts(tmp_path), "when is docs_file refreshed?")
     assert unknown.startswith("The catalog records no refresh schedule or last load for `docs_file`"), unknown
+
+
+@pytest.mark.parametrize("label", ["sample", "docs"])
+def test_a_column_noun_then_the_word_it_is_called_asks_for_those_columns_even_where_a_table_is_named_so(
+    label: str, tmp_path: Path
+) -> None:
+    """ "<column noun> called/named/like <word>", however the noun is written (short, misspelt, field,
+    attribute), is a search for columns of that word, not a description of a table the word names."""
+    facts = sample_facts() if label == "sample" else _docs_facts(tmp_path)
+    word = "plant" if label == "sample" else "status"  # `dimv_bs_plant`, `docs_reviewstatus`
+    holding = sorted(t.name for t in facts.tables.values() if any(word in c for c in t.columns))
+    for answer in _answers(
+        facts,
+        f"tables with fields called {word}",
+        f"which tbls have attrs named like {word}",
+        f"do any tables have a colum named {word}",
+        f"columns that are called {word}, please",
+        f"show me cols with {word} in their names",
+    ):
+        assert f"match “{word}”" in answer.splitlines()[0], answer[:300]
+        assert all(f"`{t}." in answer for t in holding[:8]), answer[:600]
+
+
+@pytest.mark.parametrize("label", ["sample", "docs"])
+def test_tables_whose_references_go_nowhere_lack_foreign_keys_of_their_own(
+    label: str, tmp_path: Path
+) -> None:
+    facts = sample_facts() if label == "sample" else _docs_facts(tmp_path)
+    own = sum(1 for t in facts.tables if not any(r.table == t for r in facts.references))
+    linked = {r.table for r in facts.references} | {r.to_table for r in facts.references}
+    alone = sum(1 for t in facts.tables if t not in linked)
+    pointing, depending, nowhere = _answers(
+        facts,
+        "show the tables which point to no other table",
+        "what tables depend on nothing",
+        "which tables are connected to nothing?",
+    )
+    total = len(facts.tables)
+    for answer in (pointing, depending):
+        assert answer.startswith(f"**{own} of {total}** tables have no foreign keys"), answer[:300]
+    assert nowhere.startswith(f"**{alone} of {total}** tables are linked to nothing"), nowhere[:300]
+
+
+def test_a_preamble_or_an_aside_around_a_follow_up_leaves_it_about_the_table_discussed(
+    tmp_path: Path,
+) -> None:
+    facts = _docs_facts(tmp_path)
+    _, before, around = _answers(
+        facts,
+        "tell me about docs_reviewstatus",
+        "odd one, and its pk?",
+        "what about the owner (for my notes)",
+    )
+    assert "`docs_reviewstatus`" in before and "`id`" in before, before[:300]
+    assert "`docs_reviewstatus`" in around.splitlines()[0], around[:300]
+
+
+def test_a_name_in_ic_is_named_in_the_plural_and_one_classified_word_column_is_a_column(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "forum.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.executescript(
+            """
+            CREATE TABLE forum_topic (id integer PRIMARY KEY, title text);
+            CREATE TABLE forum_reply (id integer PRIMARY KEY, topic_id integer REFERENCES forum_topic(id),
+                body text);
+            CREATE TABLE forum_token (id integer PRIMARY KEY, secret_hash text, private_note text);
+            """
+        )
+    facts = sqlite_facts(path, "forum")
+    (users,) = _answers(facts, "what points at topics?")
+    assert "1 table references `forum_topic`" in users and "`forum_reply`" in users, users[:300]
+    (secret,) = _answers(facts, "is there a private column anywhere?")
+    assert "match “private”" in secret.splitlines()[0], secret[:300]
+    assert "`forum_token.private_note`" in secret, secret[:300]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import grammar
-from .reading import Mention, Reading, tokens_of
+from .reading import Mention, Reading
+from .tokens import tokens_of
 from .vocabulary import EXACT
 
 

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .reading import Reading, Token
+from .grammar import ASKING, COLUMN_NOUNS, CUES
+from .reading import Reading
+from .tokens import Token
 
 Frame = Literal["", "describe", "topic"]
 
@@ -41,7 +43,7 @@ TOPIC_FRAME = re.compile(
         (
             r"(?<=x )(?:stuff|things|bits|matters|-related|related stuff|related things)",
             r"(?<=x )related\b(?! to)",
-            r"(?:deal|deals|dealing|have to do|has to do|having to do) with",
+            r"(?:deal|deals|dealing|(?:have |has |having )?to do) with",
             r"what (?:have|do) (?:we|you) (?:got|have|keep) (?:for|on|about|around)",
             r"(?:stuff|things|anything|everything|tables?|data) (?:related|relating|pertaining) to",
             r"(?:are|is) (?:all )?about",
@@ -83,6 +85,8 @@ def frame(reading: Reading) -> Framed:
         if kind == "topic" and not TOPIC_TABLES.search(text):
             continue
         for match in pattern.finditer(text):
+            if kind == "topic" and any(w in COLUMN_NOUNS and at < match.start() for _, w, at in words):
+                continue  # "fields named like x", "cols with x in the name": a column's name, not a topic
             hit = {
                 i
                 for i, word, at in words
@@ -91,6 +95,7 @@ def frame(reading: Reading) -> Framed:
             if hit:
                 found = found or kind  # type: ignore[assignment]
                 blanked |= hit
+    blanked |= _asides(reading)
     if not blanked:
         return Framed(reading)
     tokens = [Token(t.text, ",", punct=True) if i in blanked else t for i, t in enumerate(reading.tokens)]
@@ -111,3 +116,27 @@ def _words(reading: Reading) -> list[tuple[int, str, int]]:
         at += len(word) + 1
         i = end if end is not None else i + 1
     return words
+
+
+def _asides(reading: Reading) -> set[int]:
+    """Words around the question that name nothing: a preamble before its first comma or colon ("random
+    question, and the pk?", "for a ticket I'm writing up: ...") and a parenthesis ("(for a ticket)")."""
+    tokens = reading.tokens
+    named = {i for m in reading.mentions for i in range(m.start, m.end)}
+    asides: set[int] = set()
+    opened: int | None = None
+    for i, token in enumerate(tokens):
+        if token.punct and token.low == "(":
+            opened = i
+        elif token.punct and token.low == ")" and opened is not None:
+            inside = set(range(opened, i + 1))
+            if not inside & named:
+                asides |= inside
+            opened = None
+    separator = next((i for i, t in enumerate(tokens[:8]) if t.punct and t.low in (",", ":", ";")), None)
+    if separator:
+        before, after = tokens[:separator], tokens[separator + 1 :]
+        plain = all(t.low not in ASKING and t.low not in CUES and not t.quoted for t in before)
+        if plain and not named & set(range(separator)) and any(not t.filler for t in after):
+            asides |= set(range(separator + 1))
+    return asides

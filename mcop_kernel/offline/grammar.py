@@ -89,6 +89,7 @@ TYPO_TARGETS = tuple(
             themselves itself unowned undocumented depends mention mentions tables
             loaded refreshed certified columns column tables table which about search quick could would should
             glossary lineage upstream downstream owner owners steward stewards describe explain compare
+            attribute attributes containing mentioning matching
         """)
         )
         if len(w) > 3 and w.isalpha()
@@ -109,6 +110,28 @@ QUANTIFIERS = _words("full complete whole entire every each total single all any
 ATTRIBUTES = CUES | _words("pk pks fk fks parents parent children child columns fields lineage keys owner")
 """A table's attribute words: a question of these alone ("and the pk?") asks about the table discussed."""
 COLUMN_NOUNS = _words("column columns field fields attribute attributes")
+SHORT_FORMS: dict[str, str] = {
+    "col": "column",
+    "cols": "columns",
+    "attr": "attribute",
+    "attrs": "attributes",
+    "tbl": "table",
+    "tbls": "tables",
+}
+"""Short forms a steward types for the grammar's nouns ("cols called slug"): read as the nouns."""
+NAMING = _words("called named titled labelled labeled like containing matching mentioning")
+"""Words that give a column's name after a column noun ("fields called slug", "columns named like x")."""
+RELATIVE = _words("that which who whose is are be")
+"""Words between a column noun and its naming word ("columns that are called x")."""
+FILLER_NOUNS = _words("number numbers count counts")
+"""Filler words ("the number of tables") that are ordinary column words where a column's name goes."""
+ASKING = _words("""
+    which what who whom whose how where when why is are was were does do did can could would will should
+    list show find give tell describe explain look looking search searching seek seeking need needs want
+""")
+"""Words that ask (or say what is sought): a clause holding one is the question, never a preamble to it."""
+INDEFINITE = _words("a an any some one no")
+"""Articles that ask whether such a thing exists ("is there a column for x?"), not for a known one."""
 PLACES = _words("schema schemas database databases db dbs catalog catalogue warehouse app application model")
 """Nouns of where a question looks ("in this schema"), never a column's word after a `PLACE_LEADS` word."""
 PLACE_LEADS = _words("this the our my whole entire in across throughout within")

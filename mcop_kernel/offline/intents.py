@@ -5,24 +5,27 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..catalog.models import LineageDirection
+from . import column_cues as cc
 from . import cues as c
 from . import grammar as g
 from . import value_kinds
 from .bare_reading import read_without_catalog
 from .framing import Frame, frame
 from .intent_model import TABLE_KINDS, Context, Intent, IntentKind, SearchScope
-from .reading import Mention, Reading, phrase_of, read, refers_back
+from .phrases import phrase_of, refers_back
+from .reading import Reading, read
 from .shapes import (
     column_question,
     fallback,
     join_to_role,
     kind_compound,
     kind_phrase,
+    unknown_table,
     value_words_only,
     with_tables,
     without_loose_value_words,
 )
-from .subsets import counted_subset, follows_up, lacking, named_column_word, share_of
+from .subsets import counted_subset, follows_up, lacked_of, lacking, named_column_word, share_of
 from .vocabulary import EXACT, Vocabulary
 
 __all__ = ["TABLE_KINDS", "Context", "Intent", "IntentKind", "SearchScope", "parse_question"]
@@ -52,7 +55,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     if not rest and _greeting(low):
         return Intent("help", greeting=_greeting(low))
     low = " ".join(c.ASIDE.sub(" ", rest or low).split())
-    stored = bool(c.STORED.search(low) or c.COLUMNS.search(low))
+    stored = bool(cc.STORED.search(low) or cc.COLUMNS.search(low))
     tables = [
         m
         for m in reading.mentions
@@ -64,7 +67,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     if not (c.JOIN.search(low) or c.COMPARE.search(low) or c.RELATIONSHIPS.search(low)):
         tables = without_loose_value_words(tables)
     if not tables and vocab is not None:
-        tables = _unknown_table(reading)
+        tables = unknown_table(reading)
     refers = refers_back(reading) or (not tables and follows_up(reading, low, context))
     table_type = next((g.TYPE_WORDS[t.low] for t in reading.words_outside() if t.low in g.TYPE_WORDS), None)
     term = next((m.term if m.mended else m.text for m in reading.mentions if m.term), "")
@@ -117,10 +120,10 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         c.COUNT.search(low)
         and named
         and own_keys
-        and not (c.COLUMNS.search(low) or c.REFERENCED_BY.search(low))
+        and not (cc.COLUMNS.search(low) or c.REFERENCED_BY.search(low))
     ):
         return table_intent("references", what="count")  # "how many fks has it got?": its own keys
-    if c.COUNT.search(low) and c.COLUMNS.search(low) and named:
+    if c.COUNT.search(low) and cc.COLUMNS.search(low) and named:
         return table_intent("describe")
     if c.LARGEST.search(low) and not tables and not c.COUNT.search(c.LARGEST.sub(" ", low)):
         if table_type or domain or area:
@@ -129,7 +132,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     if c.COUNT.search(low) and not tables and (subset := counted_subset(low)) is not None:
         return subset
     if c.COUNT.search(low) and not tables:
-        what = "columns" if c.COLUMNS.search(low) else "foreign_keys" if c.REFERENCES.search(low) else ""
+        what = "columns" if cc.COLUMNS.search(low) else "foreign_keys" if c.REFERENCES.search(low) else ""
         return Intent(
             "count",
             table_type=table_type,
@@ -142,12 +145,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         return Intent("glossary")
     if c.PEOPLE.search(low) and not named and not person:
         return Intent("people")
-    lack = c.LACK.search(low)
-    if lack and not tables:
-        after = low[lack.start() :]
-        lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(after)), None)
-        if lacked is not None:
-            return lacking(lacked, low)
+    if not tables and (lacked := lacked_of(low)) is not None:
+        return lacking(lacked, low)
     if c.COVERAGE.search(low):
         return Intent("coverage")
     rel_kind = next((kind for kind, pattern in c.REL_KINDS if pattern.search(low)), None)
@@ -165,7 +164,7 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         return table_intent("compare")
     if c.CERTIFIED_LIST.search(low) and not named and c.TABLES_ASKED.search(low):
         return Intent("list", table_type=table_type, certified=not c.UNCERTIFIED.search(low))
-    if c.CLASSIFIED.search(low):
+    if (classified := c.CLASSIFIED.search(low)) and not _names_a_column(low, classified.start()):
         if named:
             return table_intent("status", what="classification")
         label = next(
@@ -214,23 +213,23 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     if (
         kind
         and (tables or (refers and context.table))
-        and (c.COLUMNS.search(low) or c.KIND_ASKED.search(low) or c.SEARCH.search(low))
+        and (cc.COLUMNS.search(low) or cc.KIND_ASKED.search(low) or c.SEARCH.search(low))
     ):
         return table_intent("column_kind", what=kind, phrase=kind_phrase(reading, tables))
     column = next((m for m in reading.mentions if m.column and not m.tables), None)
     if (
         column is not None
         and tables
-        and (c.STORED.search(low) or c.WHERE.search(low) or c.COLUMNS.search(low))
+        and (cc.STORED.search(low) or c.WHERE.search(low) or cc.COLUMNS.search(low))
     ):
         return table_intent("column_kind", phrase=column.text)
-    if c.VALUES.search(low) and tables and not refers and all(m.tables[0][0] != EXACT for m in tables):
+    if cc.VALUES.search(low) and tables and not refers and all(m.tables[0][0] != EXACT for m in tables):
         return column_question(reading, low)  # "where do we keep uploaded values?": a column, loosely a table
-    if term and c.TERM_COLUMNS.search(low):
+    if term and cc.TERM_COLUMNS.search(low):
         return Intent("term", phrase=term, what="columns")
-    column_first = c.COLUMN_OF_TABLES.search(low) or c.COLUMN_FIRST.search(low)
-    asked_columns = c.COLUMNS.search(low) or c.VALUES.search(low) or c.STORED.search(low)
-    if column_first or (asked_columns and not named) or (kind and not named and c.KIND_ASKED.search(low)):
+    column_first = cc.COLUMN_OF_TABLES.search(low) or cc.COLUMN_FIRST.search(low)
+    asked_columns = cc.COLUMNS.search(low) or cc.VALUES.search(low) or cc.STORED.search(low)
+    if column_first or (asked_columns and not named) or (kind and not named and cc.KIND_ASKED.search(low)):
         return column_question(reading, low)
     if c.FOLLOW_UP.search(low) and tables:
         again: IntentKind = context.kind if context.kind in TABLE_KINDS else "describe"
@@ -276,36 +275,14 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
     return fallback(reading, low)
 
 
-def _unknown_table(reading: Reading) -> list[Mention]:
-    """ "the page table" where the catalog has no such table: the name is still what the question is
-    about, so the tool is asked and relays the names it does know."""
-    tokens = reading.tokens
-    covered = {i for m in reading.mentions for i in range(m.start, m.end)}
-    for i in range(1, len(tokens)):
-        word = tokens[i - 1]
-        if tokens[i].low != "table" or i - 1 in covered or word.punct or word.filler or len(word.low) < 3:
-            continue
-        if word.low in g.CUES | g.NOT_TYPOS | g.PHRASE_CUES or word.low in value_kinds.VALUE_WORDS:
-            continue
-        if word.low in g.QUANTIFIERS or word.low.endswith("est") or not word.low.replace("_", "").isalnum():
-            continue
-        return [Mention(i - 1, i, word.text, tables=((EXACT, word.text),))]
-    for i, token in enumerate(tokens):  # "pk for cms_treenode?": a name written as one, though unknown
-        after = tokens[i + 1].low if i + 1 < len(tokens) else ""
-        before = tokens[i - 1].low if i else ""
-        named_like = "_" in token.text.strip("_") and token.text.replace("_", "").isalnum()
-        if (
-            named_like
-            and i not in covered
-            and after not in g.COLUMN_NOUNS
-            and before not in ("a", "an", "any")
-        ):
-            return [Mention(i, i + 1, token.text, tables=((EXACT, token.text),))]
-    return []
-
-
 def _asked(low: str) -> IntentKind:
     for kind, pattern in (("owner", c.OWNER), ("lineage", c.LINEAGE), ("relationships", c.RELATIONSHIPS)):
         if pattern.search(low):
             return kind  # type: ignore[return-value]
     return "describe"
+
+
+def _names_a_column(low: str, at: int) -> bool:
+    """Whether the word at `at` names one column ("a secret column"), not a classification asked for."""
+    one = cc.ONE_COLUMN.search(low)
+    return one is not None and one.start() <= at < one.end()

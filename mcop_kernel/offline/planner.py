@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic_ai.messages import ModelMessage
 
-from . import answers, catalog_answers, graph_answers, steward_answers, value_kinds
+from . import answers, catalog_answers, graph_answers, reference_answers, steward_answers, value_kinds
 from .conversation import Step, ToolCall, ToolResult, read_context, read_conversation
 from .intents import Intent, IntentKind, parse_question
 from .vocabulary import Vocabulary
@@ -205,11 +205,11 @@ _SCRIPTS: dict[IntentKind, _Script] = {
     "count": _count,
     "describe": _single("describe_table", _table, lambda _, c: answers.describe_answer(c)),
     "keys": _single("get_keys", _table, catalog_answers.keys_answer),
-    "references": _single("table_references", _table, graph_answers.references_answer),
+    "references": _single("table_references", _table, reference_answers.references_answer),
     "rel_kind": _single(
         "find_relationships_of_kind",
         lambda i: {"kind": i.what} | ({"limit": 200} if i.tables else {}),
-        graph_answers.kind_answer,
+        reference_answers.kind_answer,
     ),
     "lacking": _single("find_tables_lacking", lambda i: {"what": i.what}, catalog_answers.lacking_answer),
     "coverage": _coverage,
@@ -228,7 +228,7 @@ _SCRIPTS: dict[IntentKind, _Script] = {
         lambda i: {"table": i.tables[0], "direction": i.direction},
         lambda _, c: graph_answers.lineage_answer(c),
     ),
-    "impact": _single("impact_analysis", _table, graph_answers.impact_answer),
+    "impact": _single("impact_analysis", _table, reference_answers.impact_answer),
     "owner": _single("get_owner", _table, lambda _, c: answers.owner_answer(c)),
     "person": _single("assets_of_person", lambda i: {"person": i.person}, steward_answers.person_answer),
     "status": _single("table_status", _table, steward_answers.status_answer),

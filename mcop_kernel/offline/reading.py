@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
 from ..catalog.models import TableType
 from ..catalog.words import singular
-from . import grammar, value_kinds
+from . import grammar
+from .tokens import Token, tokens_of
 from .vocabulary import DISPLAY, EXACT, PART, Vocabulary, split_words
 
-_TOKEN = re.compile(
-    r"""“([^”]+)”|"([^"]+)"|`([^`]+)`|(?<![\w'])'([^']+)'(?![\w'])|(\w[\w\-./']*)|([,;:?!()&])"""
-)
-_HYPHENED = re.compile(r"^(\w+)-(related|relevant|specific|oriented|focused)$", re.IGNORECASE)
 MAX_SPAN = 5
-_IS_CONTRACTED = frozenset(["what", "who", "where", "it", "that", "there", "how", "here"])
-
-
-@dataclass(frozen=True)
-class Token:
-    """A word of the question (or a quoted name, or punctuation); `low` is as read, typos mended."""
-
-    text: str
-    low: str
-    quoted: bool = False
-    punct: bool = False
-    mended: bool = False
-
-    @property
-    def filler(self) -> bool:
-        return not self.quoted and (self.punct or self.low in grammar.TYPO_EXEMPT)
 
 
 @dataclass(frozen=True)
@@ -91,102 +70,6 @@ class Reading:
     def words_outside(self) -> list[Token]:
         covered = {i for m in self.mentions for i in range(m.start, m.end)}
         return [t for i, t in enumerate(self.tokens) if i not in covered]
-
-
-def tokens_of(question: str, vocab: Vocabulary | None = None) -> list[Token]:
-    """The question's tokens; with a vocabulary, words it does not know are mended to its closest word."""
-    tokens: list[Token] = []
-    for match in _TOKEN.finditer(" ".join(question.replace("’", "'").split())):
-        quoted = next((g for g in match.groups()[:4] if g and g.strip()), None)
-        if quoted is not None:
-            tokens.append(Token(quoted.strip(), quoted.strip().lower(), quoted=True))
-        elif match.group(5):
-            raw = match.group(5).rstrip(".-/'")
-            hyphened = _HYPHENED.match(raw)
-            if hyphened:  # "thumbnail-related tables": the name, then the framing word
-                tokens.append(_mend(Token(hyphened[1], hyphened[1].lower()), vocab))
-                tokens.append(Token(hyphened[2], hyphened[2].lower()))
-                continue
-            word = re.sub(r"'s?$", "", raw)
-            if word:
-                tokens.append(_mend(Token(word, word.lower()), vocab))
-            if raw.lower().endswith("'s") and word.lower() in _IS_CONTRACTED:
-                tokens.append(Token("is", "is"))
-        else:
-            tokens.append(Token(match.group(6), match.group(6), punct=True))
-    return tokens
-
-
-def _mend(token: Token, vocab: Vocabulary | None) -> Token:
-    low = token.low
-    if vocab is None or len(low) < 4 or not low.isalpha() or low in grammar.TYPO_EXEMPT:
-        return token
-    if low in vocab.exact or singular(low) in vocab.words or low in vocab.words:
-        return token
-    if low in value_kinds.VALUE_WORDS or low in grammar.CUES or low in grammar.NOT_TYPOS:
-        return token
-    best: tuple[str, float] | None = None
-    for choices, cutoff in ((grammar.TYPO_TARGETS, 80), (vocab.word_list, 84)):
-        for query in dict.fromkeys((singular(low), low)):
-            found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if found is None or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
-                continue
-            if best is None or found[1] > best[1]:
-                best = (found[0], found[1])
-    if best is None:
-        return token
-    return Token(token.text, best[0], mended=True)
-
-
-def refers_back(reading: Reading) -> bool:
-    """`it`, `its`, or `this`/`that` standing for a table (`this table`, `that one`, `who owns that?`)."""
-    tokens = reading.tokens
-    for i, token in enumerate(tokens):
-        if token.quoted or token.low not in grammar.PRONOUNS:
-            continue
-        if token.low not in ("this", "that", "same"):
-            return True
-        after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if after is None or after.punct or after.low in ("table", "one"):
-            return True
-    return False
-
-
-def phrase_of(reading: Reading) -> str:
-    """The question's content words, from the first to the last (a search query or a term)."""
-    quoted = [t.text for t in reading.tokens if t.quoted]
-    if quoted:
-        return quoted[0]
-    tokens = reading.tokens
-    content = [i for i, t in enumerate(tokens) if not t.filler and t.low not in grammar.PHRASE_CUES]
-    if not content:
-        return ""
-    inner = {i for i in range(content[0], content[-1]) if tokens[i].low in ("of", "and", "&")}
-    return " ".join(
-        tokens[i].low if tokens[i].mended else tokens[i].text for i in sorted(set(content) | inner)
-    )
-
-
-def column_phrase(reading: Reading) -> str:
-    """The words of a question about columns that name the column asked for ("email", "money amounts")."""
-    tokens = reading.tokens
-    kept = [
-        t.low
-        for i, t in enumerate(tokens)
-        if not t.punct
-        and t.low not in grammar.COLUMN_STOP
-        and not (t.low in grammar.PLACES and i and tokens[i - 1].low in grammar.PLACE_LEADS)
-    ]
-    if kept:
-        return " ".join(kept)
-    return next(  # "any value columns?": the word before `columns` names them, however ordinary
-        (
-            t.low
-            for t, after in pairwise(tokens)
-            if after.low in grammar.COLUMN_NOUNS and t.low.isalpha() and t.low not in grammar.DETERMINERS
-        ),
-        "",
-    )
 
 
 def read(question: str, vocab: Vocabulary) -> Reading:

@@ -1,16 +1,19 @@
 """Question shapes read once no table-specific cue decides: columns by name or kind of value, a join to a
-role, the tables an intent names (`it`, ambiguity), and the fallback for a question no grammar reads."""
+role, the tables an intent names (`it`, ambiguity), a table name the catalog lacks, and the fallback for a
+question no grammar reads."""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
 from ..catalog.words import singular
+from . import column_cues as cc
 from . import cues as c
 from . import grammar as g
 from . import value_kinds
 from .intent_model import Context, Intent, IntentKind
-from .reading import Mention, Reading, column_phrase, phrase_of
+from .phrases import column_phrase, column_slots, phrase_of
+from .reading import Mention, Reading
 from .vocabulary import EXACT, Vocabulary
 
 _NEEDS: dict[IntentKind, int] = {"join": 2, "compare": 2}
@@ -143,15 +146,18 @@ def column_question(reading: Reading, low: str) -> Intent:
     """Columns by a name (`find_columns`) or by a kind of value ("columns that hold money amounts")."""
     phrase = column_phrase(reading)
     words = phrase.lower().split()
-    name_in = c.NAME_IN.search(low)
+    name_in = cc.NAME_IN.search(low)
     if name_in and len(words) > 1:  # "columns with date in the name": the word is `date`
         words = [w for w in words if w not in _NAME_NOUNS] or words
         phrase = " ".join(words)
     kind = next((value_kinds.VALUE_WORDS[w] for w in words if w in value_kinds.VALUE_WORDS), None)
-    by_name = (c.NAME_SEARCH.search(low) or name_in or c.ONE_COLUMN.search(low)) and len(words) == 1
+    slotted = bool(column_slots(reading.tokens))  # "a column for currency": a name, not a kind of value
+    by_name = (cc.NAME_SEARCH.search(low) or name_in or cc.ONE_COLUMN.search(low) or slotted) and len(
+        words
+    ) == 1
     named_column = any(m.column for m in reading.mentions if m.text.lower() == phrase.lower())
     plural = any(w.endswith("s") and singular(w) != w for w in words)
-    if kind is not None and not by_name and (not named_column or plural or c.KIND_CUE.search(low)):
+    if kind is not None and not by_name and (not named_column or plural or cc.KIND_CUE.search(low)):
         return Intent("column_kind", what=kind, phrase=phrase)
     if not phrase:
         return Intent("clarify", asked="search")
@@ -161,8 +167,8 @@ def column_question(reading: Reading, low: str) -> Intent:
     )
     if (
         before_noun
-        or c.COLUMN_SEARCH.search(low)
-        or c.NAME_SEARCH.search(low)
+        or cc.COLUMN_SEARCH.search(low)
+        or cc.NAME_SEARCH.search(low)
         or any(m.column for m in reading.mentions)
     ):
         return Intent("find_columns", phrase=phrase)
@@ -179,3 +185,31 @@ def without_loose_value_words(tables: list[Mention]) -> list[Mention]:
         for m in tables
         if m.tables[0][0] == EXACT or m.end - m.start > 1 or m.text.lower() not in value_kinds.VALUE_WORDS
     ]
+
+
+def unknown_table(reading: Reading) -> list[Mention]:
+    """ "the page table" where the catalog has no such table: the name is still what the question is
+    about, so the tool is asked and relays the names it does know."""
+    tokens = reading.tokens
+    covered = {i for m in reading.mentions for i in range(m.start, m.end)}
+    for i in range(1, len(tokens)):
+        word = tokens[i - 1]
+        if tokens[i].low != "table" or i - 1 in covered or word.punct or word.filler or len(word.low) < 3:
+            continue
+        if word.low in g.CUES | g.NOT_TYPOS | g.PHRASE_CUES or word.low in value_kinds.VALUE_WORDS:
+            continue
+        if word.low in g.QUANTIFIERS or word.low.endswith("est") or not word.low.replace("_", "").isalnum():
+            continue
+        return [Mention(i - 1, i, word.text, tables=((EXACT, word.text),))]
+    for i, token in enumerate(tokens):  # "pk for cms_treenode?": a name written as one, though unknown
+        after = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        before = tokens[i - 1].low if i else ""
+        named_like = "_" in token.text.strip("_") and token.text.replace("_", "").isalnum()
+        if (
+            named_like
+            and i not in covered
+            and after not in g.COLUMN_NOUNS
+            and before not in ("a", "an", "any")
+        ):
+            return [Mention(i, i + 1, token.text, tables=((EXACT, token.text),))]
+    return []

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 
+from . import column_cues as cc
 from . import cues as c
 from . import grammar as g
 from .intent_model import Context, Intent
+from .phrases import column_slots
 from .reading import Mention, Reading
 from .vocabulary import EXACT, PART
 
@@ -30,22 +32,31 @@ _ISOLATED = re.compile(
 def counted_subset(low: str) -> Intent | None:
     """ "how many foreign keys are optional?", "how many tables have no description?": the kind of
     relationship or the thing lacking, whose answer leads with its count; None for a plain count."""
-    columns_only = c.COLUMNS.search(low) and not c.REFERENCES.search(low)
+    columns_only = cc.COLUMNS.search(low) and not c.REFERENCES.search(low)
     kind = next((k for k, pattern in c.REL_KINDS if pattern.search(low)), None)
     if kind is not None and not columns_only:
         return Intent("rel_kind", what=kind)
+    lacked = lacked_of(low)
+    return lacking(lacked, low) if lacked is not None else None
+
+
+def lacked_of(low: str) -> str | None:
+    """What the tables asked for lack: named after the word of lacking ("without an owner", "no fks"),
+    or a linking verb's object that is nothing ("tables that reference nothing"); None for neither."""
     lack = c.LACK.search(low)
-    if lack is not None:
-        after = low[lack.start() :]
-        lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(after)), None)
-        if lacked is not None:
-            return lacking(lacked, low)
-    return None
+    if lack is None:
+        return None
+    after = low[lack.start() :]
+    lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(after)), None)
+    if lacked is None and lack.group() in ("nothing", "nobody", "none"):  # "linked to nothing"
+        before = " ".join(low[: lack.start()].split()[-3:])
+        lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(before)), None)
+    return lacked if lacked is not None else "foreign_keys" if c.LINKS_NOTHING.search(low) else None
 
 
 def lacking(what: str, low: str) -> Intent:
     """Tables lacking `what`; with no foreign keys, those linked to nothing at all when that is asked."""
-    alone = what == "foreign_keys" and bool(_ISOLATED.search(low))
+    alone = what == "foreign_keys" and bool(_ISOLATED.search(low)) and not c.LINKS_NOTHING.search(low)
     return Intent("lacking", what=what, order="isolated" if alone else "")
 
 
@@ -55,7 +66,7 @@ def share_of(low: str) -> Intent | None:
     lacked = next((w for w, pattern in c.LACK_WHAT if pattern.search(low)), None)
     if lacked is None:
         return None
-    if c.COLUMNS.search(low) and lacked in ("description", "terms"):
+    if cc.COLUMNS.search(low) and lacked in ("description", "terms"):
         return Intent("coverage")
     negated = bool(c.HAVE_NOT.search(low))
     return Intent("lacking", what=lacked, order="share-lacking" if negated else "share")
@@ -70,7 +81,7 @@ def follows_up(reading: Reading, low: str, context: Context) -> bool:
     content = [w for w in words if w in g.ATTRIBUTES or w not in g.FILLER]
     if not content or any(w not in g.ATTRIBUTES for w in content) or "tables" in content:
         return False
-    counted = c.COUNT.search(low) and not (c.COLUMNS.search(low) and not _WHOLE.search(low))
+    counted = c.COUNT.search(low) and not (cc.COLUMNS.search(low) and not _WHOLE.search(low))
     rel_kind = any(p.search(low) for _, p in c.REL_KINDS) and not c.FOLLOW_UP.search(low)
     if c.LACK.search(low) or counted or rel_kind:
         return False
@@ -80,9 +91,13 @@ def follows_up(reading: Reading, low: str, context: Context) -> bool:
 def named_column_word(reading: Reading, mention: Mention) -> bool:
     """A loose table name used as a column's word ("is there a vendor column anywhere?", "tables with a
     currency field"): an article before it and a singular column noun right after."""
-    if not mention.tables or mention.tables[0][0] == EXACT:
+    if not mention.tables:
         return False
     tokens = reading.tokens
+    if any(mention.start in slot for slot in column_slots(tokens)):  # "cols called x", "a column for x"
+        return True
+    if mention.tables[0][0] == EXACT:
+        return False
     after = tokens[mention.end].low if mention.end < len(tokens) else ""
     before = tokens[mention.start - 1].low if mention.start else ""
     if after in _COLUMN_NOUNS:

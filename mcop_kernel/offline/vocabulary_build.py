@@ -187,14 +187,21 @@ def _areas(vocab: Vocabulary, conventions: NameConventions, places: Counter[str]
 
 
 def _add(vocab: Vocabulary, span_key: str, table: str, quality: int) -> None:
-    if span_key:
-        known = vocab.table_keys[span_key].get(table)
+    if not span_key:
+        return
+    # `singular` keeps a word in -ics (like `analytics`): "latest metric" still names `metrics`, and
+    # "topics" names `topic`
+    other = " ".join(_ics_twin(w) for w in span_key.split()) if "ic" in span_key else span_key
+    for form in dict.fromkeys((span_key, other)):
+        known = vocab.table_keys[form].get(table)
         if known is None or quality < known:
-            vocab.table_keys[span_key][table] = quality
-        if "ics" in span_key:  # `metrics` stays plural (like `analytics`), yet "latest metric" names it
-            one = " ".join(w[:-1] if w.endswith("ics") and len(w) > 5 else w for w in span_key.split())
-            if one != span_key:
-                _add(vocab, one, table, quality)
+            vocab.table_keys[form][table] = quality
+
+
+def _ics_twin(word: str) -> str:
+    if word.endswith("ics") and len(word) > 5:
+        return word[:-1]
+    return word + "s" if word.endswith("ic") and len(word) > 4 else word
 
 
 def _person(vocab: Vocabulary, name: str) -> None:
