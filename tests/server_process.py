@@ -241,7 +241,7 @@ def shared_server(
             f"--MCOPExtension.sessions_in={request.param}",
             f"--MCOPExtension.store_path={home / 'sessions.sqlite'}",
         )
-        with ServerProcess.running(home, *mode, *args, headers=headers) as started:
+        with ServerProcess.running(home, *mode, *args, headers=headers, timeout=120) as started:
             yield started
 
     return server

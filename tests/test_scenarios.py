@@ -211,7 +211,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str]
                     f"--MCOPExtension.sessions_in={mode}",
                     f"--MCOPExtension.store_path={home / 'sessions.sqlite'}",
                 )
-                started[mode] = stack.enter_context(ServerProcess.running(home, *settings))
+                started[mode] = stack.enter_context(ServerProcess.running(home, *settings, timeout=120))
             return started[mode]
 
         yield server
