@@ -47,23 +47,19 @@ from browser.chat_widget import ChatWidgetPage, open_chat, widget_cell  # noqa: 
 from browser.chromium import ChromiumMissing, launch  # noqa: E402
 from browser.lab_server import LabServer  # noqa: E402
 
+from mcop_kernel.protocol_messages import AgentMessage, PartialMessage, decode  # noqa: E402
+
 ER_QUESTION = "Show relationships between fact_bs_purchase_order and suppliers"
 TARGET_MS = 50.0
 BROWSER: list[str] = []
 
-# Before any page script: timestamp every message of the explorer's WebSocket, and every long task.
+# Before any page script: timestamp every message of the explorer's WebSocket (kept as sent, read by the
+# protocol's decoder afterwards), and every long task.
 INIT_SCRIPT = """(() => {
   const bench = window.__mcopBench = {messages: [], sends: [], longtasks: []};
   const record = (ws, event) => {
     if (!String(ws.url).includes('/mcop/ws/')) return;
-    const now = performance.now();
-    let type = '?', len = 0;
-    try {
-      const m = JSON.parse(event.data);
-      type = m.type;
-      len = (m.delta || m.content || '').length;
-    } catch {}
-    bench.messages.push({t: now, eventTs: event.timeStamp, type, len});
+    bench.messages.push({t: performance.now(), eventTs: event.timeStamp, data: String(event.data)});
   };
   const wrap = (ws, listener) => function (event) { record(ws, event); return listener.call(this, event); };
   const proto = WebSocket.prototype;
@@ -144,8 +140,9 @@ def ask_and_measure(page: Page, chat: ChatWidgetPage, question: str, want_svg: b
     data: dict[str, Any] = page.evaluate("() => ({watch: window.__mcopWatch, bench: window.__mcopBench})")
     watch, bench = data["watch"], data["bench"]
     sent = bench["sends"][0]["t"]
-    partials = [m for m in bench["messages"] if m["type"] == "agent_partial"]
-    [final] = [m for m in bench["messages"] if m["type"] == "agent"]
+    read = [(m, decode(m["data"])) for m in bench["messages"]]
+    partials = [m for m, message in read if isinstance(message, PartialMessage)]
+    [final] = [m for m, message in read if isinstance(message, AgentMessage)]
     end = (watch["svgFrame"] if want_svg else watch["finalFrame"]) or watch["finalFrame"]
     during = [t for t in bench["longtasks"] if t["start"] + t["duration"] >= sent and t["start"] <= end]
     figures = {
