@@ -160,6 +160,28 @@ async def test_a_kernel_restarted_by_hand_ends_its_answer_and_the_same_websocket
     assert questions[0] == "first" and questions[-1] == "third"
 
 
+SHUT_DOWN = "The explorer's kernel was shut down; the answer was not finished. Ask again."
+
+
+@pytest.mark.parametrize("server_model", ["synthetic:600:5"])
+async def test_a_kernel_shut_down_by_hand_is_replaced_and_the_same_websocket_goes_on(
+    jp_serverapp: ServerApp, jp_fetch: Fetch, mcop_ws: Connect
+) -> None:
+    ws = await mcop_ws("shut", params={"protocol": "2"})
+    assert (await ask(ws, "first", timeout=90))[-1]["type"] == "agent"
+    await ws.write_message(json.dumps({"content": "second"}))
+    while (await receive(ws))["type"] != "agent_partial":
+        pass
+    kernel_id = await _kernel_id(jp_serverapp)
+    await jp_fetch("api", "kernels", kernel_id, method="DELETE")  # JupyterLab's Shut Down Kernel
+    after = await until_final(ws, timeout=30)
+    assert after[-1] == {"type": "error", "content": SHUT_DOWN, "code": "internal_error"}
+    again = await ask(ws, "third", timeout=90)
+    assert again[-1]["type"] == "agent"
+    (replaced,) = jp_serverapp.kernel_manager.list_kernel_ids()
+    assert replaced != kernel_id
+
+
 @pytest.mark.parametrize("server_model", ["synthetic:400:5"])
 async def test_interrupting_the_kernel_leaves_its_answers_and_clients_alone(
     jp_serverapp: ServerApp, jp_fetch: Fetch, mcop_ws: Connect
