@@ -216,7 +216,8 @@ def _classify(reading: Reading, context: Context, vocab: Vocabulary | None, fram
         and (cc.COLUMNS.search(low) or cc.KIND_ASKED.search(low) or c.SEARCH.search(low))
     ):
         return table_intent("column_kind", what=kind, phrase=kind_phrase(reading, tables))
-    column = next((m for m in reading.mentions if m.column and not m.tables), None)
+    columns = [m for m in reading.mentions if m.column and not m.tables]
+    column = next((m for m in columns if m.text.lower() != "data"), None)  # "X data": about X
     if (
         column is not None
         and tables
