@@ -64,15 +64,21 @@ class _ExplorerHandler(ExtensionHandlerMixin, JupyterHandler):
         secret-like parameter masked (Tornado's own writes `?token=` as it came)."""
         return f"{self.request.method} {redact(self.request.uri or '')} ({self.request.remote_ip})"
 
-    async def kernel_for(self, session_id: str) -> KernelHost:
-        """The kernel hosting the user's `session_id` (sessions in kernels), ready; else 503."""
+    async def ready_kernel(self, session_id: str) -> tuple[KernelHost | None, str | None]:
+        """The kernel hosting the user's `session_id` (sessions in kernels) once it is ready, or
+        why it is not (masked)."""
         assert self.service.kernels is not None
         try:
             host = await self.service.kernels.host_for(self.user_key, session_id)
             problem = await host.ready
         except Exception as exc:
-            problem = redact(str(exc) or type(exc).__name__)
-        if problem is not None:
+            return None, redact(str(exc) or type(exc).__name__)
+        return (host, None) if problem is None else (None, problem)
+
+    async def kernel_for(self, session_id: str) -> KernelHost:
+        """The kernel hosting the user's `session_id`, ready; else 503."""
+        host, problem = await self.ready_kernel(session_id)
+        if host is None:
             raise web.HTTPError(503, f"MCOP Explorer's kernel is not ready: {problem}")
         return host
 
@@ -170,13 +176,8 @@ class WebSocketHandler(WebSocketMixin, websocket.WebSocketHandler, _ExplorerHand
 
     async def _relay(self, session_id: str) -> None:
         """Sessions in kernels: forward this client to the kernel hosting its session."""
-        assert self.service.kernels is not None
-        try:
-            host = await self.service.kernels.host_for(self.user_key, session_id)
-            problem = await host.ready
-        except Exception as exc:
-            problem = redact(str(exc) or type(exc).__name__)
-        if problem is not None:
+        host, problem = await self.ready_kernel(session_id)
+        if host is None:
             self.log.error("MCOP Explorer's kernel is not ready: %s", problem)
             self.close(1011, "MCOP Explorer's kernel is not ready.")
             return
