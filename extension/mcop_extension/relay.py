@@ -85,8 +85,9 @@ class Relay:
         self.host.send({"op": "ack", "id": self.cid, "n": n})
 
     def closed(self, code: int, reason: str) -> None:
-        """The kernel ended this client (one that stopped reading, a store that failed)."""
-        log.warning("closing a client of session %s: %s", self.session_id, reason)
+        """The kernel ended this client (one that stopped reading, a store that failed); the kernel
+        has written why to the server's log already."""
+        log.debug("closing a client of session %s: %s", self.session_id, reason)
         self._finish()
         self._on_close(code, reason)
 
